@@ -166,9 +166,7 @@ class Debiteur(Personne):
         default=StatutSurendettement.AUCUN,
     )
     surendettement_depot = models.DateField("dépôt du dossier", null=True, blank=True)
-    surendettement_decision = models.DateField(
-        "décision de recevabilité", null=True, blank=True
-    )
+    surendettement_decision = models.DateField("décision de recevabilité", null=True, blank=True)
 
     class Meta:
         verbose_name = "débiteur"
@@ -230,6 +228,9 @@ class AdresseDebiteur(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.adresse}, {self.code_postal} {self.ville}"
+
 
 class TelephoneDebiteur(models.Model):
     debiteur = models.ForeignKey(Debiteur, on_delete=models.CASCADE, related_name="telephones")
@@ -245,6 +246,9 @@ class TelephoneDebiteur(models.Model):
             models.UniqueConstraint(fields=["debiteur", "numero"], name="telephone_unique")
         ]
 
+    def __str__(self) -> str:
+        return self.numero
+
 
 class EmailDebiteur(models.Model):
     debiteur = models.ForeignKey(Debiteur, on_delete=models.CASCADE, related_name="emails")
@@ -258,6 +262,9 @@ class EmailDebiteur(models.Model):
             models.UniqueConstraint(fields=["debiteur", "adresse"], name="email_unique")
         ]
 
+    def __str__(self) -> str:
+        return self.adresse
+
 
 class CompteBancaire(models.Model):
     debiteur = models.ForeignKey(Debiteur, on_delete=models.CASCADE, related_name="comptes")
@@ -270,9 +277,12 @@ class CompteBancaire(models.Model):
 
     class Meta:
         verbose_name = "compte bancaire"
-        constraints = [
-            models.UniqueConstraint(fields=["debiteur", "iban"], name="compte_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["debiteur", "iban"], name="compte_unique")]
+
+    def __str__(self) -> str:
+        from etude.models import iban_masque
+
+        return iban_masque(self.iban)
 
 
 class Bien(models.Model):
@@ -297,6 +307,9 @@ class Bien(models.Model):
 
     class Meta:
         verbose_name = "bien"
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class Nature(models.TextChoices):
@@ -340,7 +353,9 @@ class Dossier(models.Model):
     )
     nature = models.CharField("nature de la créance", max_length=20, choices=Nature.choices)
     phase = models.CharField("phase", max_length=10, choices=Phase.choices, default=Phase.AMIABLE)
-    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.OUVERT)
+    statut = models.CharField(
+        "statut", max_length=10, choices=Statut.choices, default=Statut.OUVERT
+    )
     clerc = models.ForeignKey(
         "etude.Utilisateur",
         on_delete=models.PROTECT,
@@ -371,7 +386,9 @@ class Dossier(models.Model):
     class Meta:
         verbose_name = "dossier"
         constraints = [
-            models.UniqueConstraint(fields=["etude", "reference"], name="dossier_reference_unique"),
+            models.UniqueConstraint(
+                fields=["etude", "reference"], name="dossier_reference_unique"
+            ),
             models.UniqueConstraint(
                 fields=["etude", "annee", "numero"], name="dossier_numero_unique"
             ),
@@ -418,6 +435,9 @@ class DossierDebiteur(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dossier", "debiteur"], name="partie_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} / {self.debiteur_id}"
 
 
 class NatureTitre(models.TextChoices):
@@ -521,7 +541,11 @@ class TitreExecutoire(models.Model):
             valeur = getattr(self, champ)
             if valeur and valeur > aujourd_hui:
                 erreurs[champ] = "Cette date ne peut pas être dans le futur."
-        if self.date_signification and self.date_titre and self.date_signification < self.date_titre:
+        if (
+            self.date_signification
+            and self.date_titre
+            and self.date_signification < self.date_titre
+        ):
             erreurs["date_signification"] = "La signification ne peut précéder le titre."
         if self.type_interets == TypeInterets.CONTRACTUEL and self.taux_contractuel is None:
             erreurs["taux_contractuel"] = "Indiquez le taux contractuel."
@@ -583,6 +607,9 @@ class Piece(models.Model):
             models.UniqueConstraint(fields=["dossier", "sha256"], name="piece_unique_par_dossier"),
         ]
 
+    def __str__(self) -> str:
+        return self.nom_original
+
 
 class CompteurReference(models.Model):
     """Dernier numéro attribué par étude et par année (verrouillé en écriture)."""
@@ -595,3 +622,6 @@ class CompteurReference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["etude", "annee"], name="compteur_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.annee} : {self.dernier}"

@@ -201,8 +201,10 @@ class Utilisateur(AbstractUser):
     @property
     def peut_ecrire(self) -> bool:
         """Tout rôle sauf « lecture » peut agir sur les dossiers de son étude."""
-        return self.is_active and self.etude_id is not None and self.a_role(
-            Role.CLERC, Role.PRINCIPAL_CLERC, Role.COMMISSAIRE, Role.COMPTABLE
+        return (
+            self.is_active
+            and self.etude_id is not None
+            and self.a_role(Role.CLERC, Role.PRINCIPAL_CLERC, Role.COMMISSAIRE, Role.COMPTABLE)
         )
 
     @property

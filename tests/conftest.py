@@ -1,0 +1,46 @@
+"""Personas de l'étude : un utilisateur par rôle, et un clerc d'une autre étude."""
+
+import pytest
+
+from tests.factories import creer_etude, creer_utilisateur
+
+
+@pytest.fixture
+def etude(db):
+    return creer_etude()
+
+
+@pytest.fixture
+def autre_etude_obj(db):
+    return creer_etude(nom="Étude Bernard", departement="67")
+
+
+@pytest.fixture
+def clerc(etude):
+    return creer_utilisateur(etude=etude, role="clerc", username="clerc")
+
+
+@pytest.fixture
+def principal_clerc(etude):
+    return creer_utilisateur(etude=etude, role="principal_clerc", username="principal")
+
+
+@pytest.fixture
+def commissaire(etude):
+    return creer_utilisateur(etude=etude, role="commissaire", username="commissaire")
+
+
+@pytest.fixture
+def comptable(etude):
+    return creer_utilisateur(etude=etude, role="comptable", username="comptable")
+
+
+@pytest.fixture
+def lecture(etude):
+    return creer_utilisateur(etude=etude, role="lecture", username="lecture")
+
+
+@pytest.fixture
+def autre_etude(autre_etude_obj):
+    """Un clerc d'une autre étude : il ne doit rien voir de la première."""
+    return creer_utilisateur(etude=autre_etude_obj, role="clerc", username="intrus")
