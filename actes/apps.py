@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ActesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'actes'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "actes"

@@ -1,6 +1,6 @@
 """Calcul des délais de procédure (CPC 640 à 644) : arithmétique pure, sans base de données.
 
-Toute date rendue par `fin_de_delai` et `Echeance` est le *dernier jour* du délai : il expire
+Toute date rendue par `fin_de_delai` et `LectureSure` est le *dernier jour* du délai : il expire
 ce jour-là à vingt-quatre heures (CPC 642 al. 1). Les jours fériés sont ceux de C. trav.
 L3133-1, plus le Vendredi saint et le 26 décembre en Alsace-Moselle (L3134-13), plus le jour de
 l'abolition de l'esclavage dans les départements d'outre-mer (L3422-2) : DOMAINE.md décision 9.
@@ -52,7 +52,7 @@ _MOIS = (
 
 
 @dataclass(frozen=True)
-class Echeance:
+class LectureSure:
     """Échéance d'un délai selon la lecture sûre (DOMAINE.md, décision 8).
 
     `date_sure` est la date que le logiciel affiche et fait respecter ; `date_alternative`
@@ -301,13 +301,13 @@ def _motif_non_ouvre(d: date, calendrier: str) -> str:
     return "fin de semaine"
 
 
-def _choisir(nature: str, courte: date, longue: date, raisons: dict[str, str]) -> Echeance:
+def _choisir(nature: str, courte: date, longue: date, raisons: dict[str, str]) -> LectureSure:
     # Délai pour agir ou de validité : la date la plus tôt ; délai d'attente : la plus tard.
     if courte == longue:
-        return Echeance(courte)
+        return LectureSure(courte)
     if nature == "pas_avant":
-        return Echeance(longue, courte, raisons["courte"])
-    return Echeance(courte, longue, raisons["longue"])
+        return LectureSure(longue, courte, raisons["courte"])
+    return LectureSure(courte, longue, raisons["longue"])
 
 
 def echeance_sure(
@@ -319,7 +319,7 @@ def echeance_sure(
     nature: str,
     calendrier: str,
     distance: str | None = None,
-) -> Echeance:
+) -> LectureSure:
     """Échéance d'un délai calendaire selon la lecture sûre de DOMAINE.md, décision 8.
 
     Deux incertitudes : CPC 642 al. 2 proroge-t-il ce délai (certain pour un délai de procédure
@@ -360,7 +360,7 @@ def echeance_sure(
     return _choisir(nature, courte, longue, {"courte": raison_courte, "longue": raison_longue})
 
 
-def echeance_jours_ouvrables(depart: date, n: int, *, nature: str, calendrier: str) -> Echeance:
+def echeance_jours_ouvrables(depart: date, n: int, *, nature: str, calendrier: str) -> LectureSure:
     """Échéance d'un délai en jours ouvrables selon la lecture sûre (DOMAINE.md, décision 8).
 
     Lecture courte : le samedi est ouvrable (ministère du Travail, service-public) et, en

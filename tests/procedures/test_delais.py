@@ -16,7 +16,7 @@ from etude.errors import DonneeManquante
 from procedures import delais
 from procedures.delais import (
     CALENDRIERS,
-    Echeance,
+    LectureSure,
     ajouter_jours_ouvrables,
     ajouter_mois,
     echeance_jours_ouvrables,
@@ -486,7 +486,7 @@ def test_lecture_sure_sans_alternative_quand_le_delai_finit_un_jour_ouvre():
     echeance = echeance_sure(
         date(2026, 3, 2), jours=8, nature="agir_avant", calendrier="metropole"
     )
-    assert echeance == Echeance(date(2026, 3, 10), None, "")
+    assert echeance == LectureSure(date(2026, 3, 10), None, "")
 
 
 def test_alsace_moselle_delai_pour_agir_retient_la_date_la_plus_tot():
@@ -517,7 +517,7 @@ def test_alsace_moselle_vendredi_saint_donne_une_alternative_pour_agir():
     metropole = echeance_sure(
         date(2026, 3, 26), jours=8, nature="agir_avant", calendrier="metropole"
     )
-    assert metropole == Echeance(date(2026, 4, 3))
+    assert metropole == LectureSure(date(2026, 4, 3))
 
 
 def test_lecture_sure_applique_la_distance():
@@ -528,7 +528,7 @@ def test_lecture_sure_applique_la_distance():
         nature="pas_avant",
         calendrier="metropole",
     )
-    assert echeance == Echeance(date(2017, 3, 27))
+    assert echeance == LectureSure(date(2017, 3, 27))
 
 
 @pytest.mark.parametrize("nature", ["au_moins_avant", "jours_ouvrables", "", None])
@@ -574,7 +574,7 @@ def test_jours_ouvrables_sans_samedi_ni_ferie_n_ont_pas_d_alternative():
     echeance = echeance_jours_ouvrables(
         date(2026, 3, 2), 3, nature="pas_avant", calendrier="metropole"
     )
-    assert echeance == Echeance(date(2026, 3, 5))
+    assert echeance == LectureSure(date(2026, 3, 5))
 
 
 # --- Pureté du module --------------------------------------------------------------------
