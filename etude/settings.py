@@ -148,7 +148,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+# Masqués dans les journaux et les tentatives enregistrées par axes (le mot de passe l'est
+# toujours).
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token", "csrfmiddlewaretoken"]
 
 OTP_TOTP_ISSUER = "Étude"
 
@@ -164,13 +166,19 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Manifeste whitenoise (noms hachés, fichiers compressés) en production seulement : il exige
+# `python manage.py collectstatic` avant de servir. Les tests ne doivent pas en dépendre :
+# pytest-django force DEBUG à faux à l'exécution, mais ce choix est fait ici, au chargement,
+# d'après DJANGO_STATIC_MANIFEST (par défaut : actif si DJANGO_DEBUG=0), et scripts/tests
+# fixe DJANGO_STATIC_MANIFEST=0.
+STATIC_MANIFEST = _env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
@@ -238,7 +246,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"simple": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+    # Aucun IBAN complet dans les journaux (etude/journalisation.py).
+    "filters": {"masque_iban": {"()": "etude.journalisation.MasqueIban"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "simple",
+            "filters": ["masque_iban"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

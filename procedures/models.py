@@ -1,1 +1,0 @@
-"""Procédures d'exécution : une machine à états par procédure (issue 4)."""

@@ -1,0 +1,46 @@
+"""Procédures d'exécution : une machine à états par type (issue 4)."""
+
+from .base import (
+    Approbation,
+    DecisionApprobation,
+    Delai,
+    MachineProcedure,
+    NatureDelai,
+    Procedure,
+    RegleApprobation,
+    StatutDelai,
+    TypeProcedure,
+)
+from .injonctions import InjonctionDePayer, PetitesCreances
+from .logement import ClauseResolutoire, Expulsion
+from .saisies import SaisieAttribution, SaisieRemunerations, SaisieVente
+
+MODELES = {
+    TypeProcedure.SAISIE_VENTE: SaisieVente,
+    TypeProcedure.SAISIE_ATTRIBUTION: SaisieAttribution,
+    TypeProcedure.INJONCTION_DE_PAYER: InjonctionDePayer,
+    TypeProcedure.PETITES_CREANCES: PetitesCreances,
+    TypeProcedure.SAISIE_REMUNERATIONS: SaisieRemunerations,
+    TypeProcedure.EXPULSION: Expulsion,
+    TypeProcedure.CLAUSE_RESOLUTOIRE: ClauseResolutoire,
+}
+
+__all__ = [
+    "MODELES",
+    "Approbation",
+    "ClauseResolutoire",
+    "DecisionApprobation",
+    "Delai",
+    "Expulsion",
+    "InjonctionDePayer",
+    "MachineProcedure",
+    "NatureDelai",
+    "PetitesCreances",
+    "Procedure",
+    "RegleApprobation",
+    "SaisieAttribution",
+    "SaisieRemunerations",
+    "SaisieVente",
+    "StatutDelai",
+    "TypeProcedure",
+]
