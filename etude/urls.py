@@ -1,23 +1,20 @@
-"""
-URL configuration for etude project.
-
-The `urlpatterns` list routes URLs to views. For more information please see:
-    https://docs.djangoproject.com/en/5.2/topics/http/urls/
-Examples:
-Function views
-    1. Add an import:  from my_app import views
-    2. Add a URL to urlpatterns:  path('', views.home, name='home')
-Class-based views
-    1. Add an import:  from other_app.views import Home
-    2. Add a URL to urlpatterns:  path('', Home.as_view(), name='home')
-Including another URLconf
-    1. Import the include() function: from django.urls import include, path
-    2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
-"""
+"""Routes de l'application. Chaque vue d'un objet le cherche via `.pour(request.user)` :
+un utilisateur d'une autre étude reçoit 404 (tests/test_isolation.py balaie ces routes)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.views.generic.base import RedirectView
+
+from . import views
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="bureau", permanent=False), name="accueil"),
+    path("connexion/", views.connexion, name="connexion"),
+    # Sous /connexion/ : chemin libre du DoubleFacteurMiddleware (pas de boucle de redirection).
+    path("connexion/verification/", views.verification, name="verification"),
+    path("deconnexion/", views.deconnexion, name="deconnexion"),
+    path("compte/double-facteur/", views.double_facteur, name="double_facteur"),
+    path("bureau/", views.bureau, name="bureau"),
+    path("dossiers/", include("dossiers.urls")),
     path("admin/", admin.site.urls),
 ]
