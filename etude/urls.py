@@ -3,12 +3,11 @@ un utilisateur d'une autre étude reçoit 404 (tests/test_isolation.py balaie ce
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic.base import RedirectView
 
 from . import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="bureau", permanent=False), name="accueil"),
+    path("", views.accueil, name="accueil"),
     path("connexion/", views.connexion, name="connexion"),
     # Sous /connexion/ : chemin libre du DoubleFacteurMiddleware (pas de boucle de redirection).
     path("connexion/verification/", views.verification, name="verification"),

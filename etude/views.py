@@ -192,6 +192,11 @@ def _bureau_contexte(utilisateur) -> dict:
 
 
 @require_safe
+def accueil(request):
+    return redirect("bureau")
+
+
+@require_safe
 @login_required
 def bureau(request):
     contexte = _bureau_contexte(request.user)

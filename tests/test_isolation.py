@@ -1,0 +1,178 @@
+"""Balayage du cloisonnement : chaque route du projet, construite avec les objets de
+l'étude A, demandée par un utilisateur de l'étude B, répond 404 ; le rôle « lecture » ne
+peut rien écrire. Une nouvelle route doit être déclarée ici, sinon un test échoue."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dossiers.services import piece_ajouter
+from tests.factories import creer_creancier, creer_debiteur, creer_dossier
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+# Routes à arguments : comment les construire avec les objets de l'étude A.
+ROUTES_A_ARGUMENTS = {
+    "dossier_detail": lambda o: {"reference": o["dossier"].reference},
+    "piece_ajouter": lambda o: {"reference": o["dossier"].reference},
+    "piece_telecharger": lambda o: {"reference": o["dossier"].reference, "pk": o["piece"].pk},
+    "debiteur_modifier": lambda o: {
+        "reference": o["dossier"].reference,
+        "pk": o["debiteur"].pk,
+    },
+}
+
+# Routes qui écrivent : le rôle « lecture » reçoit 403.
+ECRITURES = {"dossier_nouveau", "piece_ajouter", "debiteur_modifier"}
+# Routes de lecture : elles refusent POST (405) et ne montrent que l'étude de l'utilisateur.
+LECTURES = {
+    "accueil",
+    "bureau",
+    "dossier_liste",
+    "dossier_recherche",
+    "dossier_detail",
+    "piece_telecharger",
+    "creancier_recherche",
+    "debiteur_recherche",
+}
+# Le compte de l'utilisateur lui-même (pas de données d'une étude).
+COMPTE = {"connexion", "deconnexion", "verification", "double_facteur"}
+
+
+def _routes(motifs=None, prefixe=""):
+    """(nom, motif complet, a des arguments) de toutes les routes, hors admin et static."""
+    motifs = get_resolver().url_patterns if motifs is None else motifs
+    for motif in motifs:
+        chemin = prefixe + str(motif.pattern)
+        if isinstance(motif, URLResolver):
+            if motif.namespace == "admin" or chemin.startswith(("admin", "static")):
+                continue
+            yield from _routes(motif.url_patterns, chemin)
+        elif isinstance(motif, URLPattern):
+            if chemin.startswith(("admin", "static", "media")):
+                continue
+            a_arguments = bool(motif.pattern.regex.groupindex) or motif.pattern.regex.groups > 0
+            yield motif.name, chemin, a_arguments
+
+
+def test_toute_route_est_couverte_par_le_balayage():
+    routes = list(_routes())
+    sans_nom = [chemin for nom, chemin, _ in routes if not nom]
+    assert not sans_nom, f"Routes sans nom (le balayage ne peut pas les construire) : {sans_nom}"
+    a_arguments = {nom for nom, _, args in routes if args}
+    assert a_arguments == set(ROUTES_A_ARGUMENTS), (
+        "Une route à arguments n'est pas couverte par le balayage d'isolation : "
+        f"{sorted(a_arguments ^ set(ROUTES_A_ARGUMENTS))}. Ajoutez-la à ROUTES_A_ARGUMENTS."
+    )
+    noms = {nom for nom, _, _ in routes}
+    classees = ECRITURES | LECTURES | COMPTE
+    assert noms == classees, (
+        f"Route non classée (écriture, lecture ou compte) : {sorted(noms ^ classees)}"
+    )
+
+
+@pytest.fixture
+def objets_a(clerc, settings, tmp_path):
+    """Les objets de l'étude A : un dossier, son débiteur, son créancier, une pièce."""
+    settings.MEDIA_ROOT = tmp_path
+    creancier = creer_creancier(etude=clerc.etude, raison_sociale="Créancier Secret A")
+    debiteur = creer_debiteur(etude=clerc.etude, nom="Zorglub", ville="Besançon")
+    dossier = creer_dossier(acteur=clerc, creancier=creancier, debiteurs=[debiteur])
+    piece = piece_ajouter(
+        acteur=clerc,
+        dossier=dossier,
+        type_piece="titre",
+        fichier=SimpleUploadedFile("secret.pdf", PDF, content_type="application/pdf"),
+    )
+    return {"dossier": dossier, "debiteur": debiteur, "creancier": creancier, "piece": piece}
+
+
+def _url(nom, objets):
+    if nom in ROUTES_A_ARGUMENTS:
+        return reverse(nom, kwargs=ROUTES_A_ARGUMENTS[nom](objets))
+    return reverse(nom)
+
+
+@pytest.mark.parametrize("nom", sorted(ROUTES_A_ARGUMENTS))
+def test_un_utilisateur_d_une_autre_etude_recoit_404(client, autre_etude, objets_a, nom):
+    client.force_login(autre_etude)
+    url = _url(nom, objets_a)
+    reponse_get = client.get(url)
+    # 405 : route en POST seulement, refusée avant toute lecture.
+    assert reponse_get.status_code in (404, 405), (url, reponse_get.status_code)
+    if nom in ECRITURES:
+        assert client.post(url, {"type_piece": "titre", "nom": "X"}).status_code == 404, url
+    objets_a["debiteur"].refresh_from_db()
+    assert objets_a["debiteur"].nom == "Zorglub"
+
+
+def test_meme_reference_dans_l_autre_etude_ne_donne_pas_les_objets_de_a(
+    client, autre_etude, objets_a
+):
+    """L'étude B a son propre dossier de même référence : la pièce et le débiteur de A
+    restent introuvables à travers lui."""
+    dossier_b = creer_dossier(acteur=autre_etude)
+    assert dossier_b.reference == objets_a["dossier"].reference
+    client.force_login(autre_etude)
+    reponse = client.get(dossier_b.get_absolute_url())
+    assert reponse.status_code == 200
+    assert "ZORGLUB" not in reponse.content.decode().upper()
+    for nom in ("piece_telecharger", "debiteur_modifier"):
+        url = _url(nom, objets_a)
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("nom", sorted(LECTURES - {"accueil"} - set(ROUTES_A_ARGUMENTS)))
+def test_les_listes_et_recherches_de_l_autre_etude_ne_montrent_rien_de_a(
+    client, autre_etude, objets_a, nom
+):
+    client.force_login(autre_etude)
+    for terme in ("Zorglub", "Secret", "Besançon", objets_a["dossier"].reference):
+        reponse = client.get(
+            reverse(nom),
+            {
+                "q": terme,
+                "creancier-q": terme,
+                "debiteurs-0-q": terme,
+                "champ": "debiteurs-0-existant" if nom == "debiteur_recherche" else "",
+            },
+            headers={"HX-Request": "true"},
+        )
+        assert reponse.status_code == 200, nom
+        contenu = reponse.content.decode()
+        # Ni la désignation du débiteur ou du créancier de A, ni un lien vers son dossier,
+        # ni un choix de sa partie dans l'autocomplétion (le terme cherché, lui, est répété).
+        assert objets_a["debiteur"].designation not in contenu, (nom, terme)
+        assert "Créancier Secret A" not in contenu, (nom, terme)
+        assert objets_a["dossier"].get_absolute_url() not in contenu, (nom, terme)
+        assert f'-existant-{objets_a["debiteur"].pk}"' not in contenu
+        assert f'-existant-{objets_a["creancier"].pk}"' not in contenu
+
+
+@pytest.mark.parametrize("nom", sorted(ECRITURES | LECTURES))
+def test_le_role_lecture_ne_peut_rien_poster(client, lecture, objets_a, nom):
+    client.force_login(lecture)
+    url = _url(nom, objets_a)
+    reponse = client.post(url, {"type_piece": "titre", "nom": "Modifié"})
+    if nom in ECRITURES:
+        assert reponse.status_code == 403, url
+    else:
+        assert reponse.status_code in (403, 405), url
+    objets_a["debiteur"].refresh_from_db()
+    assert objets_a["debiteur"].nom == "Zorglub"
+
+
+@pytest.mark.parametrize("nom", sorted(LECTURES - {"creancier_recherche", "debiteur_recherche"}))
+def test_le_role_lecture_peut_consulter(client, lecture, objets_a, nom):
+    client.force_login(lecture)
+    reponse = client.get(_url(nom, objets_a))
+    assert reponse.status_code in (200, 302), nom
+
+
+def test_sans_connexion_tout_renvoie_a_la_page_de_connexion(client, objets_a):
+    for nom in sorted(ECRITURES | LECTURES - {"accueil"}):
+        reponse = client.get(_url(nom, objets_a))
+        if reponse.status_code == 405:
+            continue
+        assert reponse.status_code == 302, nom
+        assert reponse.url.startswith(reverse("connexion")), nom
