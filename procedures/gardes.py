@@ -64,8 +64,10 @@ def apres_attente(
 def avant_echeance(
     code: str, depart: date, le: date, *, calendrier: str, message: str, **options
 ) -> None:
-    """L'étape datée `le` doit être faite au plus tard à l'échéance sûre du délai `code`."""
-    fin = catalogue.echeance(code, depart, calendrier=calendrier, **options).date_sure
+    """L'étape datée `le` doit être faite au plus tard à l'échéance du délai `code`, dans la
+    lecture la plus courte (pour un délai laissé au débiteur, « pas_avant » pour l'étude)."""
+    lecture = catalogue.echeance(code, depart, calendrier=calendrier, **options)
+    fin = min(lecture.date_sure, lecture.date_alternative or lecture.date_sure)
     if le > fin:
         definition = catalogue.DEFINITIONS[code]
         raise RegleMetier(

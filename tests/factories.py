@@ -140,3 +140,27 @@ def creer_dossier(
         dossier=DonneesDossier(nature=nature, montant_principal=montant, **extra),
         titre=donnees_titre,
     )
+
+
+def creer_procedure(*, acteur: Utilisateur, type: str, dossier=None, **extra):
+    """Une procédure ouverte par le service, sur un dossier (créé s'il manque)."""
+    from procedures.models.base import SANS_TITRE
+    from procedures.services import procedure_ouvrir
+
+    dossier = dossier or creer_dossier(acteur=acteur, titre=type not in SANS_TITRE, **extra)
+    titre = None if type in SANS_TITRE else dossier.titres.first()
+    return procedure_ouvrir(
+        acteur=acteur,
+        dossier=dossier,
+        debiteur=dossier.debiteurs.first(),
+        type=type,
+        titre=titre,
+    )
+
+
+def creer_regle_approbation(*, etude: Etude, type_procedure: str, transition: str):
+    from procedures.models import RegleApprobation
+
+    return RegleApprobation.objects.create(
+        etude=etude, type_procedure=type_procedure, transition=transition
+    )

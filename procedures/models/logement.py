@@ -141,8 +141,14 @@ class Expulsion(ConcurrentTransitionMixin, MachineProcedure, Procedure):
     def dresser_pv_expulsion(self, *, le, meubles_laisses: bool, calendrier):
         """CPCE R432-1 ; meubles laissés : sommation de les retirer dans les deux mois
         (R433-1), papiers conservés deux ans (R433-6)."""
-        gardes.verifier_horaire(le, calendrier=calendrier)
         jour = gardes.jour_de(le)
+        if gardes.en_treve_hivernale(jour) and not self.exception_treve:
+            raise RegleMetier(
+                "CPCE L412-6 : il est sursis à toute mesure d'expulsion du 1er novembre au "
+                f"31 mars (le {jour:%d/%m/%Y} est pendant la trêve hivernale), sauf relogement "
+                "assuré ou exception prévue par la loi."
+            )
+        gardes.verifier_horaire(le, calendrier=calendrier)
         if not self.sans_delai_de_deux_mois:
             if self.prefet_saisi_le is None:
                 raise RegleMetier(
@@ -156,12 +162,6 @@ class Expulsion(ConcurrentTransitionMixin, MachineProcedure, Procedure):
                 calendrier=calendrier,
                 message="l'expulsion d'un lieu habité n'a lieu qu'à l'expiration d'un délai de "
                 "deux mois qui suit le commandement.",
-            )
-        if gardes.en_treve_hivernale(jour) and not self.exception_treve:
-            raise RegleMetier(
-                "CPCE L412-6 : il est sursis à toute mesure d'expulsion du 1er novembre au "
-                f"31 mars (le {jour:%d/%m/%Y} est pendant la trêve hivernale), sauf relogement "
-                "assuré ou exception prévue par la loi."
             )
         self.pv_expulsion_le = le
         self.meubles_laisses = meubles_laisses

@@ -423,6 +423,12 @@ def commandement_inscrit(procedure) -> bool:
     return procedure.commandement_inscrit_le is not None
 
 
+commandement_inscrit.message = (
+    "CPCE L212-2 al. 2 : le commandement doit être inscrit sur le registre numérique des "
+    "saisies des rémunérations avant le procès-verbal de saisie."
+)
+
+
 class SaisieRemunerations(ConcurrentTransitionMixin, MachineProcedure, Procedure):
     Etat = EtatSaisieRemunerations
     ETATS_FINAUX = frozenset(
