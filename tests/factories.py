@@ -164,3 +164,30 @@ def creer_regle_approbation(*, etude: Etude, type_procedure: str, transition: st
     return RegleApprobation.objects.create(
         etude=etude, type_procedure=type_procedure, transition=transition
     )
+
+
+def creer_titre_comptable(*, acteur: Utilisateur, montant: Decimal = Decimal("4250.00"), **titre):
+    """Dossier avec un titre aux paramètres d'intérêts choisis (comptabilité) ; les valeurs
+    par défaut sont celles de `creer_dossier` : jugement du 14/03/2025, exécutoire le
+    02/04/2025, frais alloués 800 €, taux légal, créancier professionnel."""
+    etude = acteur.etude
+    valeurs = {
+        "nature": "decision",
+        "date_titre": date(2025, 3, 14),
+        "juridiction": "Tribunal judiciaire de Marseille",
+        "numero_rg": "25/01234",
+        "date_signification": date(2025, 4, 2),
+        "date_force_executoire": date(2025, 4, 2),
+        "montant_principal": montant,
+        "montant_frais": Decimal("800.00"),
+    }
+    creancier = titre.pop("creancier", None) or creer_creancier(etude=etude)
+    nature = titre.pop("nature_dossier", "loyers")
+    valeurs.update(titre)
+    return dossier_ouvrir(
+        acteur=acteur,
+        creancier=creancier,
+        debiteurs=[creer_debiteur(etude=etude)],
+        dossier=DonneesDossier(nature=nature, montant_principal=montant),
+        titre=DonneesTitre(**valeurs),
+    )

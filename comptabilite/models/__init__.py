@@ -1,0 +1,63 @@
+"""Modèles de la comptabilité : tables de référence datées (`reference`) et grand livre des
+dossiers (`grand_livre`). Le paquet réexporte tout : `comptabilite.models.X` reste l'adresse
+de chaque modèle, et l'état des migrations ne dépend pas du module qui le définit."""
+
+from .grand_livre import (
+    Cause,
+    Debours,
+    Ecriture,
+    LigneReleve,
+    ModeVersement,
+    NatureEcriture,
+    Poste,
+    ReleveBancaire,
+    Sens,
+    SoldeDossier,
+    StatutDebours,
+    StatutLigne,
+    Versement,
+)
+from .reference import (
+    CONFIANCES_SURES,
+    ArticleTarif,
+    BaremeCoefficient,
+    BaremeSaisie,
+    BaremeTarifaire,
+    CategorieCreancier,
+    Confiance,
+    DonneeSourcee,
+    EmolumentFixe,
+    MontantRSA,
+    PeriodeTarifaire,
+    TauxBCE,
+    TauxInteretLegal,
+)
+
+__all__ = [
+    "CONFIANCES_SURES",
+    "ArticleTarif",
+    "BaremeCoefficient",
+    "BaremeSaisie",
+    "BaremeTarifaire",
+    "CategorieCreancier",
+    "Cause",
+    "Confiance",
+    "Debours",
+    "DonneeSourcee",
+    "Ecriture",
+    "EmolumentFixe",
+    "LigneReleve",
+    "ModeVersement",
+    "MontantRSA",
+    "NatureEcriture",
+    "PeriodeTarifaire",
+    "Poste",
+    "ReleveBancaire",
+    "Sens",
+    "SoldeDossier",
+    "StatutDebours",
+    "StatutLigne",
+    "TauxBCE",
+    "TauxInteretLegal",
+    "Versement",
+]

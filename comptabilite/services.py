@@ -1,0 +1,628 @@
+"""Cas d'usage de la comptabilité : une fonction atomique chacun, sous le verrou du solde du
+dossier, avec son événement d'audit dans la même transaction (STYLE.md, « Where code lives »).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from comptabilite import decompte as calcul
+from comptabilite import grand_livre, tarif
+from comptabilite.imputation import imputer
+from comptabilite.models import (
+    Cause,
+    Debours,
+    Ecriture,
+    LigneReleve,
+    ModeVersement,
+    NatureEcriture,
+    Poste,
+    Sens,
+    SoldeDossier,
+    StatutDebours,
+    StatutLigne,
+    Versement,
+)
+from comptabilite.monnaie import ZERO, date_fr, euros
+from dossiers.models import Dossier, Nature
+from etude.audit import evenement_enregistrer
+from etude.errors import DonneeManquante
+from etude.models import Utilisateur
+
+# Natures qu'un clerc ne contre-passe pas à la main : elles sont calculées (la nuit, ou à
+# chaque versement) ; on corrige ce qui les cause (le titre, le versement).
+NATURES_CALCULEES = {
+    NatureEcriture.INTERETS,
+    NatureEcriture.CAPITALISATION,
+    NatureEcriture.DROIT_PROPORTIONNEL,
+}
+ARTICLE_DROIT = "A444-31"
+
+
+def _exiger_ecriture(acteur: Utilisateur) -> None:
+    if not acteur.peut_ecrire:
+        raise PermissionDenied("Votre rôle ne permet pas de modifier les dossiers.")
+
+
+def _meme_etude(acteur: Utilisateur, *objets) -> None:
+    for objet in objets:
+        if objet is not None and objet.etude_id != acteur.etude_id:
+            raise PermissionDenied("Cet élément n'appartient pas à votre étude.")
+
+
+def _controler_montant(montant, champ: str = "montant") -> Decimal:
+    if not isinstance(montant, Decimal) or not montant.is_finite():
+        raise ValidationError({champ: "Le montant doit être un nombre décimal."})
+    if montant <= 0:
+        raise ValidationError({champ: "Le montant doit être strictement positif."})
+    if montant != montant.quantize(Decimal("0.01")):
+        raise ValidationError({champ: "Le montant s'exprime au centime près."})
+    return montant
+
+
+def _controler_date(jour, champ: str = "date_valeur") -> date:
+    if not isinstance(jour, date):
+        raise ValidationError({champ: "Indiquez une date."})
+    if jour > timezone.localdate():
+        raise ValidationError({champ: "La date ne peut pas être dans le futur."})
+    return jour
+
+
+# --- Décompte -------------------------------------------------------------------------------
+
+
+def decompte_dossier(dossier: Dossier, *, le: date) -> calcul.Decompte:
+    """Le décompte du dossier au `le` : lit le grand livre et le titre, calcule les intérêts
+    (module pur `comptabilite.decompte`). Une donnée de référence manquante ne fait pas
+    échouer : le décompte porte le message (`erreurs`) et laisse les intérêts inconnus."""
+    solde = SoldeDossier.objects.filter(pk=dossier.pk).first()
+    ecritures = grand_livre.lignes(dossier.pk, jusqu_au=le)
+    versements = list(
+        Versement.objects.filter(dossier=dossier, date_valeur__lte=le)
+        .order_by("date_valeur", "id")
+        .values_list("id", "date_valeur", "montant", "mode", "reference")
+    )
+    erreurs: list[str] = []
+    avertissements: list[str] = []
+    resultat = None
+    if solde is None:
+        resultat = calcul.CalculInterets((), (), ZERO, le)
+    else:
+        try:
+            params = grand_livre.parametres(solde)
+            taux, avertissements = grand_livre.taux_des_semestres(params, le)
+            principal, payes = grand_livre.mouvements(ecritures)
+            resultat = calcul.calculer_interets(
+                params,
+                au=le,
+                mouvements_principal=principal,
+                paiements_interets=payes,
+                taux_par_semestre=taux,
+            )
+        except DonneeManquante as manque:
+            erreurs.append(str(manque))
+    d = calcul.etablir_decompte(
+        le=le, ecritures=ecritures, versements=versements, calcul=resultat, erreurs=erreurs
+    )
+    d.a_verifier.extend(avertissements)
+    return d
+
+
+# --- Frais ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def frais_enregistrer(
+    *,
+    acteur: Utilisateur | None,
+    dossier: Dossier,
+    nature: str,
+    montant_ht: Decimal,
+    date_valeur: date,
+    libelle: str,
+    avec_tva: bool = True,
+    cause: str = Cause.SAISIE,
+    cause_id: str = "",
+) -> list[Ecriture]:
+    """Passe un coût à la charge du débiteur (CPCE L111-8) : émolument, frais ou débours,
+    et sa TVA (CGI art. 278 : 20 %) quand il y est soumis. Les débours remboursés à l'euro
+    près n'entrent pas dans la base de la TVA (CGI art. 267 II 2°)."""
+    if acteur is not None:
+        _exiger_ecriture(acteur)
+        _meme_etude(acteur, dossier)
+    if nature not in (NatureEcriture.EMOLUMENT, NatureEcriture.FRAIS, NatureEcriture.DEBOURS):
+        raise ValidationError({"nature": "Nature de frais inconnue."})
+    montant_ht = _controler_montant(montant_ht, "montant_ht")
+    solde = grand_livre.verrouiller_solde(dossier)
+    passees = [
+        grand_livre.passer(
+            solde,
+            date_valeur=date_valeur,
+            nature=nature,
+            poste=Poste.FRAIS,
+            sens=Sens.DEBIT,
+            montant=montant_ht,
+            libelle=libelle,
+            cause=cause,
+            cause_id=cause_id,
+            acteur=acteur,
+        )
+    ]
+    if avec_tva and nature != NatureEcriture.DEBOURS:
+        passees.append(
+            grand_livre.passer(
+                solde,
+                date_valeur=date_valeur,
+                nature=NatureEcriture.TVA,
+                poste=Poste.FRAIS,
+                sens=Sens.DEBIT,
+                montant=tarif.tva(montant_ht),
+                libelle=f"TVA 20 % sur {libelle}",
+                cause=cause,
+                cause_id=cause_id,
+                acteur=acteur,
+            )
+        )
+    if acteur is not None:
+        evenement_enregistrer(
+            etude_id=dossier.etude_id,
+            acteur=acteur,
+            action="frais_enregistrer",
+            libelle=f"Frais passés : {libelle} ({euros(montant_ht)} HT)",
+            objet=passees[0],
+            dossier=dossier,
+            apres={"nature": nature, "montant_ht": str(montant_ht), "date": str(date_valeur)},
+        )
+    return passees
+
+
+# --- Droit proportionnel --------------------------------------------------------------------
+
+
+def _droit_proportionnel_regulariser(
+    solde: SoldeDossier, dossier: Dossier, *, le: date, acteur
+) -> str | None:
+    """Porte le droit A444-31 (à la charge du débiteur) au niveau dû sur le total recouvré.
+
+    Assiette : sommes recouvrées au titre du principal ou de la condamnation (intérêts
+    compris), hors dépens et frais, cumulées et non acompte par acompte (domaine/argent.md
+    § 6.5). Taux doublés pour une créance alimentaire. Seulement sur titre exécutoire (sans
+    titre, les frais restent au créancier : CPCE L111-8). Rend un message si le tarif du
+    jour manque ; le versement reste enregistré.
+    """
+    if not dossier.titres.exists():
+        return None
+    ecritures = grand_livre.lignes(dossier.pk)
+    recouvre = ZERO
+    droit_passe = ZERO
+    tva_passee = ZERO
+    for e in ecritures:
+        nature = e.nature_effective
+        if nature == NatureEcriture.VERSEMENT and e.poste in (Poste.PRINCIPAL, Poste.INTERETS):
+            recouvre -= e.signe
+        elif nature == NatureEcriture.DROIT_PROPORTIONNEL:
+            droit_passe += e.signe
+        elif nature == NatureEcriture.TVA and e.cause_id == ARTICLE_DROIT:
+            tva_passee += e.signe
+    try:
+        droit = tarif.droit_proportionnel(
+            max(recouvre, ZERO),
+            charge="debiteur",
+            le=le,
+            creance_alimentaire=dossier.nature == Nature.PENSION_ALIMENTAIRE,
+        )
+    except DonneeManquante as manque:
+        return str(manque)
+    for nature, ecart, libelle in (
+        (NatureEcriture.DROIT_PROPORTIONNEL, droit - droit_passe, "Droit proportionnel"),
+        (NatureEcriture.TVA, tarif.tva(droit) - tva_passee, "TVA 20 % sur droit proportionnel"),
+    ):
+        if ecart == 0:
+            continue
+        grand_livre.passer(
+            solde,
+            date_valeur=le,
+            nature=nature,
+            poste=Poste.FRAIS,
+            sens=Sens.DEBIT if ecart > 0 else Sens.CREDIT,
+            montant=abs(ecart),
+            libelle=f"{libelle} A444-31 sur {euros(max(recouvre, ZERO))} recouvrés",
+            cause=Cause.CALCUL,
+            cause_id=ARTICLE_DROIT,
+            acteur=acteur,
+        )
+    return None
+
+
+# --- Versements -----------------------------------------------------------------------------
+
+
+@dataclass
+class ResultatVersement:
+    versement: Versement
+    imputation: object
+    avertissements: list[str] = field(default_factory=list)
+
+
+def _imputation_due(solde: SoldeDossier, ecritures, le: date) -> dict[str, Decimal]:
+    """Ce qui est dû par poste au `le`, jamais plus que ce qui l'est aujourd'hui (un
+    versement antidaté ne réimpute pas ce qu'un versement postérieur a déjà payé)."""
+    au_jour = grand_livre.soldes_par_poste(ecritures, jusqu_au=le)
+    return {
+        poste: max(ZERO, min(au_jour[poste], getattr(solde, poste)))
+        for poste in (Poste.FRAIS, Poste.INTERETS, Poste.PRINCIPAL)
+    }
+
+
+@transaction.atomic
+def versement_enregistrer(
+    *,
+    acteur: Utilisateur,
+    dossier: Dossier,
+    montant: Decimal,
+    date_valeur: date,
+    mode: str,
+    reference: str = "",
+    ligne_releve: LigneReleve | None = None,
+) -> Versement:
+    """Enregistre un versement du débiteur et l'impute : les frais, puis les intérêts, puis
+    le principal (C. civ. 1343-1 ; Cass. 1re civ. 7 févr. 1995), ou le principal d'abord si
+    le titre l'ordonne (C. civ. 1343-5). Les intérêts sont d'abord portés à jour au jour du
+    versement ; l'intérêt suit ensuite le principal réduit. Ce qui dépasse la dette va au
+    poste « excédent », à restituer.
+
+    Sous verrou du solde du dossier : deux versements simultanés s'imputent l'un après
+    l'autre, comme en série.
+    """
+    return versement_enregistrer_detail(
+        acteur=acteur,
+        dossier=dossier,
+        montant=montant,
+        date_valeur=date_valeur,
+        mode=mode,
+        reference=reference,
+        ligne_releve=ligne_releve,
+    ).versement
+
+
+@transaction.atomic
+def versement_enregistrer_detail(
+    *,
+    acteur: Utilisateur,
+    dossier: Dossier,
+    montant: Decimal,
+    date_valeur: date,
+    mode: str,
+    reference: str = "",
+    ligne_releve: LigneReleve | None = None,
+) -> ResultatVersement:
+    """`versement_enregistrer`, avec l'imputation et les avertissements (tarif manquant)."""
+    _exiger_ecriture(acteur)
+    _meme_etude(acteur, dossier)
+    montant = _controler_montant(montant)
+    date_valeur = _controler_date(date_valeur)
+    if mode not in ModeVersement.values:
+        raise ValidationError({"mode": "Mode de paiement inconnu."})
+    solde = grand_livre.verrouiller_solde(dossier)
+    # Intérêts portés à jour au jour du versement (l'imputation les paie avant le principal).
+    grand_livre.interets_regulariser(solde, au=date_valeur, acteur=acteur)
+    ecritures = grand_livre.lignes(dossier.pk, jusqu_au=date_valeur)
+    dus = _imputation_due(solde, ecritures, date_valeur)
+    titre = dossier.titres.order_by("date_titre", "id").first()
+    repartition = imputer(
+        montant,
+        frais=dus[Poste.FRAIS],
+        interets=dus[Poste.INTERETS],
+        principal=dus[Poste.PRINCIPAL],
+        principal_dabord=bool(titre and titre.imputation_principal_dabord),
+    )
+    versement = Versement(
+        etude_id=dossier.etude_id,
+        dossier=dossier,
+        date_valeur=date_valeur,
+        montant=montant,
+        mode=mode,
+        reference=reference[:140],
+        ligne_releve=ligne_releve,
+        cree_par=acteur,
+    )
+    versement.full_clean(exclude=["ligne_releve"])
+    versement.save()
+    libelle = f"Versement du {date_fr(date_valeur)} ({ModeVersement(mode).label.lower()})"
+    for poste, part in (
+        (Poste.FRAIS, repartition.frais),
+        (Poste.INTERETS, repartition.interets),
+        (Poste.PRINCIPAL, repartition.principal),
+        (Poste.EXCEDENT, repartition.excedent),
+    ):
+        if part > 0:
+            grand_livre.passer(
+                solde,
+                date_valeur=date_valeur,
+                nature=NatureEcriture.VERSEMENT,
+                poste=poste,
+                sens=Sens.CREDIT,
+                montant=part,
+                libelle=f"{libelle} imputé sur {Poste(poste).label.lower()}",
+                cause=Cause.VERSEMENT,
+                cause_id=str(versement.pk),
+                versement=versement,
+                acteur=acteur,
+            )
+    # Le principal a baissé au jour du versement : l'intérêt déjà passé après cette date
+    # (versement antidaté) est recalculé.
+    grand_livre.interets_regulariser(
+        solde, au=max(date_valeur, solde.interets_arretes_au or date_valeur), acteur=acteur
+    )
+    avertissements = []
+    manque = _droit_proportionnel_regulariser(solde, dossier, le=date_valeur, acteur=acteur)
+    if manque:
+        avertissements.append(f"Droit proportionnel non calculé : {manque}")
+    evenement_enregistrer(
+        etude_id=dossier.etude_id,
+        acteur=acteur,
+        action="versement_enregistrer",
+        libelle=(
+            f"Versement de {euros(montant)} du {date_fr(date_valeur)} : frais "
+            f"{euros(repartition.frais)}, intérêts {euros(repartition.interets)}, principal "
+            f"{euros(repartition.principal)}, excédent {euros(repartition.excedent)}"
+        ),
+        objet=versement,
+        dossier=dossier,
+        apres={
+            "montant": str(montant),
+            "date_valeur": date_valeur.isoformat(),
+            "mode": mode,
+            "frais": str(repartition.frais),
+            "interets": str(repartition.interets),
+            "principal": str(repartition.principal),
+            "excedent": str(repartition.excedent),
+        },
+    )
+    return ResultatVersement(versement, repartition, avertissements)
+
+
+# --- Contre-passation -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def ecriture_contre_passer(
+    *, acteur: Utilisateur, ecriture: Ecriture, motif: str
+) -> list[Ecriture]:
+    """Annule une écriture erronée par une écriture de sens contraire qui la désigne ; la
+    ligne d'origine reste telle quelle. Un versement s'annule en entier (toutes ses
+    imputations). Une écriture ne se contre-passe qu'une fois (contrainte unique)."""
+    _exiger_ecriture(acteur)
+    _meme_etude(acteur, ecriture)
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError({"motif": "Indiquez le motif de la contre-passation."})
+    dossier = ecriture.dossier
+    solde = grand_livre.verrouiller_solde(dossier)
+    if ecriture.nature == NatureEcriture.CONTRE_PASSATION:
+        raise ValidationError(
+            "Une contre-passation ne se contre-passe pas : passez une nouvelle écriture."
+        )
+    if ecriture.nature in NATURES_CALCULEES:
+        raise ValidationError(
+            "Cette écriture est calculée (intérêts, capitalisation, droit proportionnel) : "
+            "corrigez le versement ou le titre qui la cause, le calcul suit."
+        )
+    if ecriture.versement_id is not None:
+        cibles = list(
+            Ecriture.objects.filter(versement_id=ecriture.versement_id)
+            .exclude(nature=NatureEcriture.CONTRE_PASSATION)
+            .order_by("id")
+        )
+    else:
+        cibles = [ecriture]
+    deja = set(
+        Ecriture.objects.filter(contre_passe__in=cibles).values_list("contre_passe_id", flat=True)
+    )
+    if ecriture.pk in deja or all(c.pk in deja for c in cibles):
+        raise ValidationError("Cette écriture est déjà contre-passée.")
+    passees = []
+    for cible in cibles:
+        if cible.pk in deja:
+            continue
+        passees.append(
+            grand_livre.passer(
+                solde,
+                date_valeur=cible.date_valeur,
+                nature=NatureEcriture.CONTRE_PASSATION,
+                poste=cible.poste,
+                sens=Sens.CREDIT if cible.sens == Sens.DEBIT else Sens.DEBIT,
+                montant=cible.montant,
+                libelle=f"Contre-passation : {cible.libelle}"[:300],
+                cause=Cause.CONTRE_PASSATION,
+                cause_id=str(cible.pk),
+                versement=cible.versement,
+                contre_passe=cible,
+                motif=motif[:300],
+                acteur=acteur,
+            )
+        )
+    if solde.interets_arretes_au is not None:
+        grand_livre.interets_regulariser(solde, au=solde.interets_arretes_au, acteur=acteur)
+    if ecriture.versement_id is not None:
+        _droit_proportionnel_regulariser(solde, dossier, le=ecriture.date_valeur, acteur=acteur)
+    evenement_enregistrer(
+        etude_id=dossier.etude_id,
+        acteur=acteur,
+        action="ecriture_contre_passer",
+        libelle=f"Contre-passation de « {ecriture.libelle} » : {motif}",
+        objet=ecriture,
+        dossier=dossier,
+        apres={"contre_passations": [e.pk for e in passees], "motif": motif},
+    )
+    return passees
+
+
+# --- Relevés bancaires ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def ligne_releve_confirmer(
+    *, acteur: Utilisateur, ligne: LigneReleve, dossier: Dossier | None = None
+) -> Versement:
+    """Confirme une ligne de relevé (rapprochée, ou rattachée à la main à `dossier`) : elle
+    devient un versement par virement, imputé comme tout versement. Une ligne ne fait qu'un
+    versement (contrainte unique)."""
+    _exiger_ecriture(acteur)
+    _meme_etude(acteur, ligne, dossier)
+    ligne = LigneReleve.objects.select_for_update().get(pk=ligne.pk)
+    if ligne.statut == StatutLigne.CONFIRMEE:
+        raise ValidationError("Cette ligne a déjà donné un versement.")
+    dossier = dossier or ligne.dossier
+    if dossier is None:
+        raise ValidationError({"dossier": "Indiquez le dossier auquel rattacher ce crédit."})
+    if ligne.devise != "EUR":
+        raise ValidationError(f"Crédit en {ligne.devise} : seuls les euros sont imputés.")
+    versement = versement_enregistrer(
+        acteur=acteur,
+        dossier=dossier,
+        montant=ligne.montant,
+        date_valeur=min(ligne.date_valeur, timezone.localdate()),
+        mode=ModeVersement.VIREMENT,
+        reference=(ligne.reference_banque or ligne.libelle)[:140],
+        ligne_releve=ligne,
+    )
+    ligne.statut = StatutLigne.CONFIRMEE
+    ligne.dossier = dossier
+    ligne.save(update_fields=["statut", "dossier"])
+    return versement
+
+
+@transaction.atomic
+def ligne_releve_ignorer(*, acteur: Utilisateur, ligne: LigneReleve) -> LigneReleve:
+    """Écarte une ligne qui n'est pas un paiement de débiteur (elle reste visible)."""
+    _exiger_ecriture(acteur)
+    _meme_etude(acteur, ligne)
+    ligne = LigneReleve.objects.select_for_update().get(pk=ligne.pk)
+    if ligne.statut == StatutLigne.CONFIRMEE:
+        raise ValidationError("Cette ligne a déjà donné un versement.")
+    ligne.statut = StatutLigne.IGNOREE
+    ligne.save(update_fields=["statut"])
+    evenement_enregistrer(
+        etude_id=ligne.etude_id,
+        acteur=acteur,
+        action="ligne_releve_ignorer",
+        libelle=f"Ligne de relevé écartée : {ligne}",
+        objet=ligne,
+        dossier=ligne.dossier,
+    )
+    return ligne
+
+
+# --- Débours --------------------------------------------------------------------------------
+
+
+def _passer_debours(debours: Debours, acteur) -> None:
+    frais_enregistrer(
+        acteur=None,
+        dossier=debours.dossier,
+        nature=NatureEcriture.DEBOURS,
+        montant_ht=debours.montant,
+        date_valeur=debours.date_depense,
+        libelle=f"Débours : {debours.libelle}",
+        avec_tva=False,
+        cause=Cause.DEBOURS,
+        cause_id=str(debours.pk),
+    )
+
+
+@transaction.atomic
+def debours_enregistrer(
+    *,
+    acteur: Utilisateur,
+    dossier: Dossier,
+    libelle: str,
+    montant: Decimal,
+    date_depense: date,
+    justificatif,
+) -> Debours:
+    """Enregistre un débours avec son justificatif (type réel vérifié dans les octets). Au-delà
+    du seuil de l'étude (`Etude.seuil_validation_debours`), il attend la validation du
+    principal clerc avant d'être passé au grand livre."""
+    from dossiers.pieces import verifier_piece
+
+    _exiger_ecriture(acteur)
+    _meme_etude(acteur, dossier)
+    montant = _controler_montant(montant)
+    date_depense = _controler_date(date_depense, "date_depense")
+    if not (libelle or "").strip():
+        raise ValidationError({"libelle": "Indiquez l'objet du débours."})
+    try:
+        type_mime = verifier_piece(justificatif)
+    except ValidationError as erreur:
+        raise ValidationError({"justificatif": erreur.message_dict["fichier"]}) from None
+    empreinte = hashlib.sha256()
+    for morceau in justificatif.chunks():
+        empreinte.update(morceau)
+    justificatif.seek(0)
+    a_valider = montant > dossier.etude.seuil_validation_debours
+    debours = Debours(
+        etude_id=dossier.etude_id,
+        dossier=dossier,
+        date_depense=date_depense,
+        libelle=libelle.strip()[:200],
+        montant=montant,
+        type_mime=type_mime,
+        sha256=empreinte.hexdigest(),
+        statut=StatutDebours.A_VALIDER if a_valider else StatutDebours.VALIDE,
+        saisi_par=acteur,
+    )
+    debours.justificatif.save(
+        f"{debours.sha256[:16]}.{type_mime.split('/')[-1]}", justificatif, save=False
+    )
+    debours.save()
+    if not a_valider:
+        _passer_debours(debours, acteur)
+    evenement_enregistrer(
+        etude_id=dossier.etude_id,
+        acteur=acteur,
+        action="debours_enregistrer",
+        libelle=f"Débours saisi : {debours.libelle} ({euros(montant)})"
+        + (" — à valider par le principal clerc" if a_valider else ""),
+        objet=debours,
+        dossier=dossier,
+        apres={"montant": str(montant), "statut": debours.statut},
+    )
+    return debours
+
+
+@transaction.atomic
+def debours_valider(*, acteur: Utilisateur, debours: Debours, accepte: bool, motif: str = ""):
+    """Le principal clerc valide (le débours passe au grand livre) ou refuse un débours."""
+    _meme_etude(acteur, debours)
+    if not acteur.est_principal:
+        raise PermissionDenied("Seul le principal clerc valide un débours au-delà du seuil.")
+    debours = Debours.objects.select_for_update().get(pk=debours.pk)
+    if debours.statut != StatutDebours.A_VALIDER:
+        raise ValidationError("Ce débours n'attend pas de validation.")
+    if not accepte and not motif.strip():
+        raise ValidationError({"motif": "Indiquez le motif du refus."})
+    debours.statut = StatutDebours.VALIDE if accepte else StatutDebours.REFUSE
+    debours.valide_par = acteur
+    debours.valide_le = timezone.now()
+    debours.motif_refus = motif.strip()[:300]
+    debours.save(update_fields=["statut", "valide_par", "valide_le", "motif_refus"])
+    if accepte:
+        _passer_debours(debours, acteur)
+    evenement_enregistrer(
+        etude_id=debours.etude_id,
+        acteur=acteur,
+        action="debours_valider" if accepte else "debours_refuser",
+        libelle=f"Débours {'validé' if accepte else 'refusé'} : {debours.libelle}",
+        objet=debours,
+        dossier=debours.dossier,
+        apres={"statut": debours.statut, "motif": debours.motif_refus},
+    )
+    return debours
