@@ -1,37 +1,329 @@
-"""Recherche de dossiers et pagination par clé (jamais de COUNT(*) sur toute la table)."""
+"""Recherche de dossiers et pagination par clé (jamais de COUNT(*) sur toute la table).
+
+Sur PostgreSQL (migration 0004), la recherche passe par les mots du texte normalisé
+`recherche` :
+
+1. une référence saisie (`2026-000123`, `2026-0001`, `123`) : B-tree sur `reference` ;
+2. les mots exacts : index GIN sur `to_tsvector('simple', recherche)` ;
+3. le dernier mot comme début de mot (saisie en cours : « lef » trouve « Lefèvre ») ;
+4. une faute de frappe : les mots connus les plus proches (table `dossiers_motrecherche`,
+   quelques milliers de lignes, index trigramme GiST), retenus à une distance d'édition
+   de 1 ou 2, puis les dossiers qui portent l'un d'eux.
+
+Chaque étape complète les résultats de la précédente : les correspondances exactes d'abord,
+puis les plus récentes. Un `LIKE '%mot%'` ou une similarité trigramme sur le million de
+textes de `recherche` coûte des centaines de millisecondes pour un nom courant (mesuré :
+voir bench/socle.py) ; la table des mots ramène la tolérance aux fautes à quelques
+milliers de comparaisons.
+
+Sur SQLite (mode embarqué), la recherche est exacte (sous-chaîne du texte normalisé).
+"""
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact
 
-from .models import normaliser_recherche
+from .models import CompteurReference, Dossier, normaliser_recherche
 
 TAILLE_PAGE = 50
+REFERENCE_COMPLETE = re.compile(r"^(\d{4})-(\d{1,6})$")
+NUMERO_SEUL = re.compile(r"^\d{1,6}$")
+# Candidats trigramme examinés par mot saisi avant le filtre par distance d'édition.
+CANDIDATS_PAR_MOT = 30
 
 
 def rechercher(qs: QuerySet, terme: str, *, limite: int = 20) -> list:
     """Dossiers dont la référence, un débiteur, le créancier ou la ville répond au terme.
 
-    Accents et casse ignorés (texte normalisé) ; sur PostgreSQL, une faute de frappe est
-    tolérée (similarité de mots pg_trgm) quand la recherche exacte ne trouve rien.
+    Accents et casse ignorés (texte normalisé). Sur PostgreSQL, un début de mot et une
+    faute de frappe sont tolérés. `qs` est déjà cloisonné à l'étude de l'utilisateur.
     """
-    mots = normaliser_recherche(terme).split()
-    if not mots:
+    texte = normaliser_recherche(terme)
+    mots = texte.split()
+    if not mots or limite <= 0:
         return []
-    exacts = qs
-    for mot in mots:
-        exacts = exacts.filter(recherche__contains=mot)
-    resultats = list(exacts.order_by("-id")[:limite])
-    if resultats or connection.vendor != "postgresql":
+    resultats: list = []
+    vus: set[int] = set()
+
+    def completer(sous_qs) -> None:
+        reste = limite - len(resultats)
+        if reste <= 0:
+            return
+        if vus:
+            sous_qs = sous_qs.exclude(pk__in=vus)
+        for dossier in sous_qs[:reste]:
+            vus.add(dossier.pk)
+            resultats.append(dossier)
+
+    if len(mots) == 1:
+        for filtre in _filtres_reference(mots[0]):
+            completer(qs.filter(filtre).order_by("-id"))
+        if REFERENCE_COMPLETE.match(mots[0]):
+            # Une référence ne se cherche pas dans les mots : « 2026 » est dans un
+            # dossier sur cinq, et l'index GIN le lirait en entier.
+            return resultats
+    if connection.vendor != "postgresql":
+        exacts = Q()
+        for mot in mots:
+            exacts &= Q(recherche__contains=mot)
+        completer(qs.filter(exacts).order_by("-id"))
         return resultats
-    approches = qs
-    for mot in mots:
-        approches = approches.filter(recherche__trigram_word_similar=mot)
-    return list(approches.order_by("-id")[:limite])
+
+    etude_id = _etude_de(qs)
+    # « saint-etienne » : deux mots, comme dans l'index inversé (coupé aux tirets).
+    mots = [partie for mot in mots for partie in mot.split("-") if partie] or mots
+    etapes = [[[(mot, False)] for mot in mots]]
+    dernier = mots[-1]
+    if len(dernier) >= 3 and not dernier.isdigit():
+        etapes.append([[(mot, False)] for mot in mots[:-1]] + [[(dernier, True)]])
+    for etape in etapes:
+        completer(_par_mots(qs, etape, etude_id, besoin=limite + len(vus)))
+    if len(resultats) < limite:
+        approche = _variantes(mots)
+        if approche:
+            completer(_par_mots(qs, approche, etude_id, besoin=limite + len(vus)))
+    return resultats
+
+
+def _etude_de(qs: QuerySet) -> int | None:
+    """L'étude à laquelle `qs` est cloisonné (`.pour(utilisateur)` : etude_id = ?)."""
+    for enfant in qs.query.where.children:
+        if (
+            isinstance(enfant, Exact)
+            and getattr(enfant.lhs, "target", None) is not None
+            and enfant.lhs.target.attname == "etude_id"
+            and isinstance(enfant.rhs, int)
+        ):
+            return enfant.rhs
+    return None
+
+
+# Fréquence (part des dossiers) au-delà de laquelle on lit les dossiers du plus récent au plus
+# ancien en vérifiant le texte : pour 20 résultats, au plus 1 000 lignes relues (~4 µs
+# chacune, mesuré à 1 M dossiers). En deçà, l'index inversé.
+SEUIL_FREQUENT = 0.02
+
+
+def _par_mots(
+    qs: QuerySet, termes: list[list[tuple[str, bool]]], etude_id: int | None, *, besoin: int
+) -> QuerySet:
+    """Dossiers qui portent, pour chaque terme, l'une de ses variantes (mot, début de mot ?).
+
+    PostgreSQL estime mal la fréquence d'un mot rare ou absent (il suppose ~0,15 %) et lit
+    alors tout l'index de clé primaire à rebours pour un mot qui n'existe pas (8 s mesurées).
+    Le chemin est donc choisi ici, d'après les statistiques de l'index (`pg_stats`).
+    """
+    frequences = [
+        min(1.0, sum(_frequence(mot, prefixe) for mot, prefixe in variantes))
+        for variantes in termes
+    ]
+    frequence = 1.0
+    for valeur in frequences:
+        frequence *= valeur
+    alphabetiques = all(mot.isalpha() for variantes in termes for mot, _ in variantes)
+    if frequence < SEUIL_FREQUENT and etude_id is not None and alphabetiques:
+        ordre = sorted(range(len(termes)), key=frequences.__getitem__)
+        termes = _sans_prefixes([termes[i] for i in ordre])
+        if not all(termes):
+            return qs.none()
+        ids = _ids_index_inverse(etude_id, termes, besoin * 2 + 20)
+        return qs.filter(pk__in=ids).order_by("-id")
+    if frequence >= SEUIL_FREQUENT:
+        # Mot courant : parcours de (etude, -id) et vérification du texte par expression
+        # régulière (bornes de mot : espace, tiret, début ou fin), bien moins chère que
+        # to_tsvector ligne à ligne ; quelques centaines de lignes suffisent pour 20.
+        for variantes in termes:
+            alternatives = "|".join(
+                mot if prefixe else f"{mot}([ -]|$)" for mot, prefixe in variantes
+            )
+            qs = qs.filter(recherche__regex=f"(^|[ -])({alternatives})")
+        return qs.order_by("-id")
+    requete = " & ".join(
+        "(" + " | ".join(f"{mot}:*" if prefixe else mot for mot, prefixe in variantes) + ")"
+        for variantes in termes
+    )
+    # Mot rare : index GIN, puis tri des quelques lignes trouvées ; `id + 0` empêche
+    # PostgreSQL de préférer le parcours de la clé primaire.
+    return qs.filter(_tsquery(requete)).order_by((F("id") + 0).desc())
+
+
+def _sans_prefixes(termes: list[list[tuple[str, bool]]]) -> list[list[str]]:
+    """Chaque terme en liste de mots exacts : un début de mot devient les mots connus qui
+    commencent ainsi (table des mots). Une sonde `mot LIKE 'lef%'` dans l'index inversé
+    parcourrait tous les dossiers de tous ces mots ; `mot = ANY(...)` descend une fois par
+    mot."""
+    prefixes = sorted({mot for variantes in termes for mot, prefixe in variantes if prefixe})
+    developpes: dict[str, list[str]] = {p: [] for p in prefixes}
+    if prefixes:
+        with connection.cursor() as curseur:
+            # Intervalle [prefixe, prefixe + U+FFFF) : la clé primaire sert (ordre des
+            # points de code en C.UTF-8), là où LIKE demanderait text_pattern_ops.
+            curseur.execute(
+                "SELECT p, m.mot FROM unnest(%s::text[]) AS p"
+                " JOIN dossiers_motrecherche m ON m.mot >= p AND m.mot < p || chr(65535)",
+                [prefixes],
+            )
+            for prefixe, mot in curseur.fetchall():
+                developpes[prefixe].append(mot)
+    resultat = []
+    for variantes in termes:
+        mots: list[str] = []
+        for mot, prefixe in variantes:
+            mots += developpes[mot] if prefixe else [mot]
+        resultat.append(sorted(set(mots)))
+    return resultat
+
+
+def _condition_mot(alias: str, mots: list[str]) -> tuple[str, list]:
+    if len(mots) == 1:
+        return f"{alias}.mot = %s", [mots[0]]
+    return f"{alias}.mot = ANY(%s)", [mots]
+
+
+def _ids_index_inverse(etude_id: int, termes: list, limite: int) -> list[int]:
+    """Les `limite` dossiers les plus récents qui portent chaque terme (index inversé).
+
+    Le terme le plus rare mène : ses dossiers se lisent du plus récent au plus ancien dans
+    l'index (etude_id, mot, dossier_id) ; chaque autre terme est vérifié dans le même index.
+    Un mot exact seul se lit sans tri (Index Only Scan à rebours).
+    """
+    condition, parametres = _condition_mot("a", termes[0])
+    sql = [
+        "SELECT DISTINCT a.dossier_id FROM dossiers_motdossier a",
+        f"WHERE a.etude_id = %s AND {condition}",
+    ]
+    parametres = [etude_id, *parametres]
+    for rang, variantes in enumerate(termes[1:], start=1):
+        alias = f"b{rang}"
+        condition, extra = _condition_mot(alias, variantes)
+        # Seuls des alias et des « %s » entrent dans le texte ; les mots sont des paramètres.
+        sonde = f"SELECT 1 FROM dossiers_motdossier {alias} WHERE {alias}.etude_id = %s"  # noqa: S608
+        # PostgreSQL choisit entre fusion des listes triées (Merge Semi Join), hachage des
+        # dossiers des variantes ou sonde par dossier ; mesuré, son choix est le bon.
+        sql.append(f"AND EXISTS ({sonde} AND {alias}.dossier_id = a.dossier_id AND {condition})")
+        parametres += [etude_id, *extra]
+    sql.append("ORDER BY a.dossier_id DESC LIMIT %s")
+    with connection.cursor() as curseur:
+        curseur.execute("\n".join(sql), [*parametres, limite])
+        return [ligne[0] for ligne in curseur.fetchall()]
+
+
+_STATISTIQUES: dict = {"lu_a": -1e9, "frequences": {}, "minimum": 0.0}
+DUREE_STATISTIQUES = 600  # s ; ANALYZE (autovacuum) les renouvelle bien moins souvent
+
+
+def _frequences() -> tuple[dict[str, float], float]:
+    """Fréquence des mots courants d'après `pg_stats` de l'index dossier_recherche_mots."""
+    if time.monotonic() - _STATISTIQUES["lu_a"] > DUREE_STATISTIQUES:
+        with connection.cursor() as curseur:
+            curseur.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+                " WHERE tablename = 'dossier_recherche_mots'"
+            )
+            ligne = curseur.fetchone()
+        frequences, minimum = {}, 0.0
+        if ligne and ligne[0]:
+            mots, valeurs = ligne
+            frequences = dict(zip(mots, valeurs[: len(mots)], strict=True))
+            minimum = valeurs[len(mots)]  # suivent le minimum, le maximum, les vides
+        _STATISTIQUES.update(lu_a=time.monotonic(), frequences=frequences, minimum=minimum)
+    return _STATISTIQUES["frequences"], _STATISTIQUES["minimum"]
+
+
+def _frequence(mot: str, prefixe: bool) -> float:
+    frequences, minimum = _frequences()
+    if prefixe:
+        return sum(f for m, f in frequences.items() if m.startswith(mot))
+    # Un mot absent des statistiques est plus rare que le moins fréquent d'entre eux.
+    return frequences.get(mot, minimum / 2)
+
+
+def _tsquery(requete: str) -> RawSQL:
+    # Même expression que l'index dossier_recherche_mots (migration 0004), sans quoi
+    # PostgreSQL ne s'en sert pas. Seule la requête varie, et elle passe en paramètre.
+    table = Dossier._meta.db_table
+    return RawSQL(  # noqa: S611
+        f'to_tsvector(\'simple\'::regconfig, "{table}"."recherche") '
+        "@@ to_tsquery('simple'::regconfig, %s)",
+        [requete],
+        output_field=BooleanField(),
+    )
+
+
+def _filtres_reference(mot: str) -> list[Q]:
+    """Référence exacte, puis début de référence ; un numéro seul vaut pour chaque année."""
+    complete = REFERENCE_COMPLETE.match(mot)
+    if complete:
+        annee, numero = complete.groups()
+        filtres = [Q(reference=Dossier.formater_reference(int(annee), int(numero)))]
+        if len(numero) < 6:
+            # Saisie en cours : « 2026-0001 » ; index dossier_reference_prefixe.
+            filtres.append(Q(reference__startswith=mot))
+        return filtres
+    if NUMERO_SEUL.match(mot):
+        annees = CompteurReference.objects.values_list("annee", flat=True).distinct()
+        references = [Dossier.formater_reference(a, int(mot)) for a in sorted(set(annees))]
+        return [Q(reference__in=references)] if references else []
+    return []
+
+
+def _variantes(mots: list[str]) -> list[list[tuple[str, bool]]] | None:
+    """Chaque mot d'au moins 4 lettres et les mots connus proches de lui, ou None.
+
+    Une seule requête pour tous les mots : les plus proches par trigrammes (GiST, plus
+    proches voisins), filtrés ici par distance d'édition (une transposition compte pour
+    une : « dupnot » -> « dupont »).
+    """
+    a_corriger = sorted({m for m in mots if len(m) >= 4 and m.isalpha()})
+    if not a_corriger:
+        return None
+    with connection.cursor() as curseur:
+        curseur.execute(
+            """
+            SELECT saisi, proche.mot
+            FROM unnest(%s::text[]) AS saisi
+            CROSS JOIN LATERAL (
+                SELECT mot FROM dossiers_motrecherche
+                ORDER BY mot <-> saisi LIMIT %s
+            ) AS proche
+            """,
+            [a_corriger, CANDIDATS_PAR_MOT],
+        )
+        proches: dict[str, set[str]] = {}
+        for saisi, mot in curseur.fetchall():
+            if mot != saisi and distance_edition(saisi, mot) <= _tolerance(saisi):
+                proches.setdefault(saisi, set()).add(mot)
+    if not proches:
+        return None
+    return [[(mot, False)] + [(v, False) for v in sorted(proches.get(mot, ()))] for mot in mots]
+
+
+def _tolerance(mot: str) -> int:
+    return 1 if len(mot) < 6 else 2
+
+
+def distance_edition(a: str, b: str) -> int:
+    """Distance de Damerau-Levenshtein restreinte (insertion, suppression, substitution,
+    transposition de deux lettres voisines)."""
+    precedente2: list[int] = []
+    precedente = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        courante = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cout = 0 if ca == cb else 1
+            courante[j] = min(precedente[j] + 1, courante[j - 1] + 1, precedente[j - 1] + cout)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                courante[j] = min(courante[j], precedente2[j - 2] + 1)
+        precedente2, precedente = precedente, courante
+    return precedente[-1]
 
 
 TRIS = {
@@ -65,6 +357,12 @@ def _decoder(tri: str, curseur: str | None):
         return None
 
 
+def curseur_de(dossier, tri: str) -> str:
+    """Le curseur qui mène à la page suivant `dossier` dans l'ordre `tri`."""
+    champ, _ = TRIS[tri]
+    return f"{getattr(dossier, champ)}_{dossier.id}"
+
+
 def paginer(
     qs: QuerySet, *, tri: str = "recents", apres: str | None = None, taille: int = TAILLE_PAGE
 ) -> Page:
@@ -78,9 +376,18 @@ def paginer(
         if champ == "id":
             qs = qs.filter(id__lt=ident) if desc else qs.filter(id__gt=ident)
         elif desc:
-            qs = qs.filter(Q(**{f"{champ}__lt": valeur}) | Q(**{champ: valeur, "id__lt": ident}))
+            # `champ <= valeur` est redondant mais donne à PostgreSQL la borne de parcours de
+            # l'index (etude, champ, id) : sans elle, la page 10 000 relit les 500 000 lignes
+            # qui la précèdent pour les écarter une à une.
+            qs = qs.filter(
+                Q(**{f"{champ}__lte": valeur}),
+                Q(**{f"{champ}__lt": valeur}) | Q(**{champ: valeur, "id__lt": ident}),
+            )
         else:
-            qs = qs.filter(Q(**{f"{champ}__gt": valeur}) | Q(**{champ: valeur, "id__gt": ident}))
+            qs = qs.filter(
+                Q(**{f"{champ}__gte": valeur}),
+                Q(**{f"{champ}__gt": valeur}) | Q(**{champ: valeur, "id__gt": ident}),
+            )
     ordre = [f"-{champ}", "-id"] if desc else [champ, "id"]
     if champ == "id":
         ordre = ordre[:1]
@@ -88,6 +395,5 @@ def paginer(
     suivante = None
     if len(objets) > taille:
         objets = objets[:taille]
-        dernier = objets[-1]
-        suivante = f"{getattr(dernier, champ)}_{dernier.id}"
+        suivante = curseur_de(objets[-1], tri)
     return Page(objets=objets, suivante=suivante, tri=tri)
