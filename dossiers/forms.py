@@ -502,6 +502,8 @@ class FormulaireDossier:
         self.avec_titre = True if data is None else bool(self.dossier["avec_titre"].value())
         self.titre = TitreForm(data if self.avec_titre else None, prefix="titre")
         self.erreurs_generales: list[str] = []
+        # Bloc de débiteur ajouté sans JavaScript : pas de bandeau d'échec d'enregistrement.
+        self.ajout_seulement = False
 
     def is_valid(self) -> bool:
         parties = [self.dossier, self.creancier, self.debiteurs]
@@ -514,7 +516,7 @@ class FormulaireDossier:
 
     @property
     def a_des_erreurs(self) -> bool:
-        if self.dossier.data is None or not self.dossier.is_bound:
+        if not self.dossier.is_bound or self.ajout_seulement:
             return False
         return bool(self.erreurs_generales) or not self.is_valid()
 

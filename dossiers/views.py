@@ -146,6 +146,7 @@ def dossier_nouveau(request):
         total = int(donnees.get("debiteurs-TOTAL_FORMS") or 1)
         donnees["debiteurs-TOTAL_FORMS"] = str(min(total + 1, 10))
         formulaire = FormulaireDossier(donnees, utilisateur=request.user)
+        formulaire.ajout_seulement = True
         return render(request, "dossiers/nouveau.html", _contexte_nouveau(formulaire))
     formulaire = FormulaireDossier(donnees, utilisateur=request.user)
     if donnees is not None and formulaire.is_valid():
@@ -165,6 +166,10 @@ def _contexte_nouveau(formulaire: FormulaireDossier) -> dict:
 
 
 # --- Fiche dossier -------------------------------------------------------------------
+
+
+# Clés d'un instantané qui ne disent rien à un clerc (identifiants, horodatage technique).
+CLES_TECHNIQUES = {"id", "etude_id", "dossier_id", "debiteur_id", "cree_le", "modifie_le"}
 
 
 def _lisible(valeur, champ=None, utilisateurs=None) -> str:
@@ -213,6 +218,8 @@ def _chronologie(evenements: list[Evenement]) -> list[dict]:
         apres = evenement.apres if isinstance(evenement.apres, dict) else {}
         changements = []
         for cle in list(dict.fromkeys([*avant, *apres])):
+            if cle in CLES_TECHNIQUES:
+                continue
             champ = None
             libelle = cle.replace("_", " ")
             if modele is not None:

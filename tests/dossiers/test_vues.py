@@ -1,8 +1,9 @@
 """Écrans des dossiers, par le client de test : liste, recherche, création, fiche, pièces."""
 
+import re
 from datetime import timedelta
-from html import escape
 from decimal import Decimal
+from html import escape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -333,6 +334,7 @@ def test_une_saisie_invalide_est_signalee_sur_le_champ_et_rien_n_est_ecrit(
     erreur_sur = {"titre-type_interets": "titre-taux_contractuel"}.get(champ, champ)
     assert f'id="id_{erreur_sur}_erreurs"' in contenu
     assert "aria-invalid" in contenu
+    assert re.search(rf'aria-describedby="[^"]*id_{erreur_sur}_erreurs"', contenu)
     assert "Rien n'a été enregistré" in contenu
     rien_n_est_ecrit()
 
@@ -384,6 +386,7 @@ def test_ajouter_un_debiteur_sans_javascript(client_clerc, clerc):
     )
     assert reponse.status_code == 200
     assert 'name="debiteurs-1-nom"' in reponse.content.decode()
+    assert "Le dossier n'a pas été créé" not in reponse.content.decode()
     assert Dossier.objects.count() == 0
 
 
