@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from comptabilite import decompte as calcul
@@ -82,7 +82,9 @@ def decompte_dossier(dossier: Dossier, *, le: date) -> calcul.Decompte:
     """Le décompte du dossier au `le` : lit le grand livre et le titre, calcule les intérêts
     (module pur `comptabilite.decompte`). Une donnée de référence manquante ne fait pas
     échouer : le décompte porte le message (`erreurs`) et laisse les intérêts inconnus."""
-    solde = SoldeDossier.objects.filter(pk=dossier.pk).first()
+    solde = SoldeDossier.objects.filter(pk=dossier.pk).first() or grand_livre_ouvrir(
+        dossier=dossier
+    )
     ecritures = grand_livre.lignes(dossier.pk, jusqu_au=le)
     versements = list(
         Versement.objects.filter(dossier=dossier, date_valeur__lte=le)
@@ -92,27 +94,32 @@ def decompte_dossier(dossier: Dossier, *, le: date) -> calcul.Decompte:
     erreurs: list[str] = []
     avertissements: list[str] = []
     resultat = None
-    if solde is None:
-        resultat = calcul.CalculInterets((), (), ZERO, le)
-    else:
-        try:
-            params = grand_livre.parametres(solde)
-            taux, avertissements = grand_livre.taux_des_semestres(params, le)
-            principal, payes = grand_livre.mouvements(ecritures)
-            resultat = calcul.calculer_interets(
-                params,
-                au=le,
-                mouvements_principal=principal,
-                paiements_interets=payes,
-                taux_par_semestre=taux,
-            )
-        except DonneeManquante as manque:
-            erreurs.append(str(manque))
+    try:
+        params = grand_livre.parametres(solde)
+        taux, avertissements = grand_livre.taux_des_semestres(params, le)
+        principal, payes = grand_livre.mouvements(ecritures)
+        resultat = calcul.calculer_interets(
+            params,
+            au=le,
+            mouvements_principal=principal,
+            paiements_interets=payes,
+            taux_par_semestre=taux,
+        )
+    except DonneeManquante as manque:
+        erreurs.append(str(manque))
     d = calcul.etablir_decompte(
         le=le, ecritures=ecritures, versements=versements, calcul=resultat, erreurs=erreurs
     )
     d.a_verifier.extend(avertissements)
     return d
+
+
+@transaction.atomic
+def grand_livre_ouvrir(*, dossier: Dossier) -> SoldeDossier:
+    """Ouvre (une fois) le grand livre du dossier : principal et frais du titre, paramètres
+    d'intérêts. Idempotent : sans effet si déjà ouvert. Pas d'acteur : c'est la traduction
+    comptable du titre déjà enregistré (et audité) par `titre_enregistrer`."""
+    return grand_livre.verrouiller_solde(dossier)
 
 
 # --- Frais ----------------------------------------------------------------------------------
@@ -312,7 +319,14 @@ def versement_enregistrer_detail(
         raise ValidationError({"mode": "Mode de paiement inconnu."})
     solde = grand_livre.verrouiller_solde(dossier)
     # Intérêts portés à jour au jour du versement (l'imputation les paie avant le principal).
-    grand_livre.interets_regulariser(solde, au=date_valeur, acteur=acteur)
+    # Sans le taux de la période, on ne sait pas ce qui est dû en intérêts : le versement ne
+    # peut être imputé (DOMAINE.md, décision 15) et rien n'est enregistré.
+    try:
+        grand_livre.interets_regulariser(solde, au=date_valeur, acteur=acteur)
+    except DonneeManquante as manque:
+        raise ValidationError(
+            {"date_valeur": f"Versement non imputable à cette date : {manque}"}
+        ) from None
     ecritures = grand_livre.lignes(dossier.pk, jusqu_au=date_valeur)
     dus = _imputation_due(solde, ecritures, date_valeur)
     titre = dossier.titres.order_by("date_titre", "id").first()
@@ -626,3 +640,118 @@ def debours_valider(*, acteur: Utilisateur, debours: Debours, accepte: bool, mot
         apres={"statut": debours.statut, "motif": debours.motif_refus},
     )
     return debours
+
+
+# --- Import camt.053 ------------------------------------------------------------------------
+
+
+@dataclass
+class ResultatImport:
+    releve: object
+    nouvelles: int
+    deja_importees: int
+    rapprochees: int
+    a_examiner: int
+    ignorees: int
+
+
+TAILLE_LOT_RELEVE = 5000
+
+
+@transaction.atomic
+def releve_importer(*, acteur: Utilisateur, nom_fichier: str, donnees: bytes) -> ResultatImport:
+    """Importe un relevé camt.053 de l'étude : chaque crédit devient une ligne, rapprochée
+    du dossier de l'étude dont la référence AAAA-NNNNNN figure dans l'information de remise,
+    ou laissée à examiner. Idempotent : une écriture bancaire déjà importée (même
+    AcctSvcrRef, NtryRef ou même empreinte) ne crée rien (contrainte unique) ; le même
+    fichier importé deux fois ne crée rien. Un fichier mal formé est refusé en entier
+    (`camt053.ReleveInvalide`, message en français), dans une seule transaction."""
+    from comptabilite import camt053
+    from comptabilite.models import ReleveBancaire
+
+    _exiger_ecriture(acteur)
+    releve = camt053.lire(donnees)
+    etude_id = acteur.etude_id
+    existant = ReleveBancaire.objects.filter(etude_id=etude_id, sha256=releve.sha256).first()
+    if existant is not None:
+        return ResultatImport(existant, 0, len(releve.credits), 0, 0, releve.ignorees)
+    cles = [c.cle for c in releve.credits]
+    deja: set[str] = set()
+    for debut in range(0, len(cles), TAILLE_LOT_RELEVE):
+        deja.update(
+            LigneReleve.objects.filter(
+                etude_id=etude_id, cle__in=cles[debut : debut + TAILLE_LOT_RELEVE]
+            ).values_list("cle", flat=True)
+        )
+    nouveaux = [c for c in releve.credits if c.cle not in deja]
+    if not nouveaux:
+        return ResultatImport(None, 0, len(deja), 0, 0, releve.ignorees)
+    references = {r for c in nouveaux for r in c.references}
+    dossiers: dict[str, int] = {}
+    liste = sorted(references)
+    for debut in range(0, len(liste), TAILLE_LOT_RELEVE):
+        dossiers.update(
+            Dossier.objects.filter(
+                etude_id=etude_id, reference__in=liste[debut : debut + TAILLE_LOT_RELEVE]
+            ).values_list("reference", "pk")
+        )
+    objet = ReleveBancaire.objects.create(
+        etude_id=etude_id,
+        nom_fichier=(nom_fichier or "releve.xml")[-200:],
+        sha256=releve.sha256,
+        version=releve.version,
+        identifiant=releve.identifiant[:140],
+        iban=releve.iban[:34],
+        nb_lignes=len(nouveaux),
+        importe_par=acteur,
+    )
+    rangs = []
+    rapprochees = 0
+    for credit in nouveaux:
+        trouves = [r for r in credit.references if r in dossiers]
+        unique = trouves[0] if len(set(trouves)) == 1 and credit.devise == "EUR" else ""
+        rapprochees += bool(unique)
+        rangs.append(
+            (
+                etude_id,
+                objet.pk,
+                credit.cle,
+                credit.reference_banque,
+                credit.montant,
+                credit.devise,
+                credit.date_valeur,
+                credit.date_comptable,
+                credit.libelle,
+                credit.emetteur,
+                unique or (credit.references[0] if credit.references else ""),
+                dossiers.get(unique) if unique else None,
+                StatutLigne.RAPPROCHEE if unique else StatutLigne.NON_RAPPROCHEE,
+            )
+        )
+    # INSERT direct (executemany) plutôt que bulk_create : à 100 000 lignes, l'instanciation
+    # des modèles coûte plus que la base. ON CONFLICT DO NOTHING (PostgreSQL et SQLite) : un
+    # import concurrent du même relevé ne crée pas de doublon, la contrainte unique tranche.
+    # Nom de table fixe (celui du modèle) ; toutes les valeurs passent en paramètres.
+    sql = (
+        "INSERT INTO comptabilite_lignereleve (etude_id, releve_id, cle, reference_banque, "
+        "montant, devise, date_valeur, date_comptable, libelle, emetteur, reference_trouvee, "
+        "dossier_id, statut) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as curseur:
+        for debut in range(0, len(rangs), TAILLE_LOT_RELEVE):
+            curseur.executemany(sql, rangs[debut : debut + TAILLE_LOT_RELEVE])
+    evenement_enregistrer(
+        etude_id=etude_id,
+        acteur=acteur,
+        action="releve_importer",
+        libelle=(
+            f"Relevé camt.{releve.version} importé ({objet.nom_fichier}) : {len(nouveaux)} "
+            f"crédits, {rapprochees} rapprochés"
+        ),
+        objet=objet,
+        apres={"sha256": releve.sha256, "nouvelles": len(nouveaux), "deja": len(deja)},
+    )
+    return ResultatImport(
+        objet, len(nouveaux), len(deja), rapprochees, len(nouveaux) - rapprochees, releve.ignorees
+    )

@@ -1,1 +1,325 @@
-"""Vues de la comptabilité (à venir)."""
+"""Écrans de la comptabilité : décompte (page et PDF), versement, contre-passation, relevés
+bancaires, débours. Chaque objet est cherché dans l'étude de l'utilisateur (404 sinon) ;
+chaque vue qui écrit exige `peut_ecrire` (403 sinon) et appelle un seul service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from comptabilite import services
+from comptabilite.camt053 import ReleveInvalide
+from comptabilite.forms import ContrePassationForm, DeboursForm, ReleveForm, VersementForm
+from comptabilite.models import (
+    Debours,
+    Ecriture,
+    LigneReleve,
+    NatureEcriture,
+    ReleveBancaire,
+    StatutDebours,
+    StatutLigne,
+)
+from comptabilite.pdf import rendre_pdf
+from dossiers.models import Dossier
+from etude.views import ecriture_requise
+
+
+def _dossier(request, reference: str) -> Dossier:
+    return get_object_or_404(
+        Dossier.objects.pour(request.user).select_related("creancier"), reference=reference
+    )
+
+
+def _date_demandee(request) -> tuple[date, str | None]:
+    texte = request.GET.get("le", "").strip()
+    if not texte:
+        return timezone.localdate(), None
+    try:
+        return date.fromisoformat(texte), None
+    except ValueError:
+        return timezone.localdate(), f"Date « {texte[:20]} » illisible (attendu AAAA-MM-JJ)."
+
+
+def _ajouter_erreurs(formulaire, erreur: ValidationError) -> None:
+    if hasattr(erreur, "error_dict"):
+        for champ, liste in erreur.message_dict.items():
+            formulaire.add_error(champ if champ in formulaire.fields else None, liste)
+    else:
+        formulaire.add_error(None, erreur.messages)
+
+
+def _contexte_decompte(request, dossier: Dossier) -> dict:
+    le, erreur_date = _date_demandee(request)
+    d = services.decompte_dossier(dossier, le=le)
+    if erreur_date:
+        d.erreurs.insert(0, erreur_date)
+    ecritures = list(
+        Ecriture.objects.filter(dossier=dossier, date_valeur__lte=le)
+        .select_related("cree_par", "contre_passation")
+        .order_by("date_valeur", "id")
+    )
+    titre = dossier.titres.order_by("date_titre", "id").first()
+    return {
+        "dossier": dossier,
+        "titre": titre,
+        "d": d,
+        "le": le,
+        "ecritures": ecritures,
+        "natures_calculees": services.NATURES_CALCULEES,
+        "contre_passation": NatureEcriture.CONTRE_PASSATION,
+        "maintenant": timezone.localtime(),
+        "rubrique": "dossiers",
+    }
+
+
+@require_safe
+@login_required
+def decompte(request, reference: str):
+    dossier = _dossier(request, reference)
+    return render(request, "comptabilite/decompte.html", _contexte_decompte(request, dossier))
+
+
+@require_safe
+@login_required
+def decompte_pdf(request, reference: str):
+    dossier = _dossier(request, reference)
+    contexte = _contexte_decompte(request, dossier)
+    contexte["etude"] = request.user.etude
+    pdf = rendre_pdf("comptabilite/decompte_pdf.html", contexte)
+    reponse = HttpResponse(pdf, content_type="application/pdf")
+    nom = f"decompte-{dossier.reference}-{contexte['le']:%Y-%m-%d}.pdf"
+    reponse["Content-Disposition"] = f'inline; filename="{nom}"'
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+@ecriture_requise
+def versement_nouveau(request, reference: str):
+    dossier = _dossier(request, reference)
+    formulaire = VersementForm(
+        request.POST or None, initial={"date_valeur": timezone.localdate(), "mode": "virement"}
+    )
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            resultat = services.versement_enregistrer_detail(
+                acteur=request.user, dossier=dossier, **formulaire.cleaned_data
+            )
+        except ValidationError as erreur:
+            _ajouter_erreurs(formulaire, erreur)
+        else:
+            i = resultat.imputation
+            messages.success(
+                request,
+                f"Versement enregistré : frais {i.frais} €, intérêts {i.interets} €, principal "
+                f"{i.principal} €, excédent {i.excedent} €.".replace(".", ","),
+            )
+            for avertissement in resultat.avertissements:
+                messages.warning(request, avertissement)
+            url = reverse("comptabilite_decompte", args=[dossier.reference])
+            return redirect(f"{url}?le={resultat.versement.date_valeur.isoformat()}")
+    return render(
+        request,
+        "comptabilite/versement.html",
+        {"dossier": dossier, "form": formulaire, "rubrique": "dossiers"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@ecriture_requise
+def contre_passation(request, reference: str, pk: int):
+    dossier = _dossier(request, reference)
+    ecriture = get_object_or_404(Ecriture.objects.filter(dossier=dossier), pk=pk)
+    formulaire = ContrePassationForm(request.POST or None)
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            services.ecriture_contre_passer(
+                acteur=request.user, ecriture=ecriture, motif=formulaire.cleaned_data["motif"]
+            )
+        except ValidationError as erreur:
+            _ajouter_erreurs(formulaire, erreur)
+        else:
+            messages.success(request, f"Écriture contre-passée : {ecriture.libelle}.")
+            return redirect("comptabilite_decompte", dossier.reference)
+    return render(
+        request,
+        "comptabilite/contre_passation.html",
+        {"dossier": dossier, "ecriture": ecriture, "form": formulaire, "rubrique": "dossiers"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Relevés bancaires ----------------------------------------------------------------------
+
+
+@login_required
+def releves(request):
+    formulaire = ReleveForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not request.user.peut_ecrire:
+            raise PermissionDenied("Votre rôle ne permet pas d'importer un relevé.")
+        if formulaire.is_valid():
+            fichier = formulaire.cleaned_data["fichier"]
+            try:
+                resultat = services.releve_importer(
+                    acteur=request.user, nom_fichier=fichier.name, donnees=fichier.read()
+                )
+            except ReleveInvalide as erreur:
+                formulaire.add_error("fichier", str(erreur))
+            else:
+                if resultat.nouvelles == 0:
+                    messages.info(request, "Relevé déjà importé : aucune ligne nouvelle.")
+                    if resultat.releve is None:
+                        return redirect("comptabilite_releves")
+                else:
+                    messages.success(
+                        request,
+                        f"{resultat.nouvelles} crédit(s) importé(s) : {resultat.rapprochees} "
+                        f"rapproché(s), {resultat.a_examiner} à examiner ; "
+                        f"{resultat.deja_importees} déjà importé(s).",
+                    )
+                return redirect("comptabilite_releve", resultat.releve.pk)
+    liste = ReleveBancaire.objects.filter(etude_id=request.user.etude_id)[:100]
+    a_examiner = LigneReleve.objects.filter(
+        etude_id=request.user.etude_id, statut=StatutLigne.NON_RAPPROCHEE
+    ).count()
+    return render(
+        request,
+        "comptabilite/releves.html",
+        {"form": formulaire, "releves": liste, "a_examiner": a_examiner, "rubrique": "releves"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+@login_required
+def releve_detail(request, pk: int):
+    releve = get_object_or_404(
+        ReleveBancaire.objects.filter(etude_id=request.user.etude_id), pk=pk
+    )
+    lignes = releve.lignes.select_related("dossier").order_by("statut", "id")
+    return render(
+        request,
+        "comptabilite/releve.html",
+        {"releve": releve, "lignes": lignes, "rubrique": "releves"},
+    )
+
+
+@require_POST
+@ecriture_requise
+def ligne_confirmer(request, pk: int):
+    ligne = get_object_or_404(LigneReleve.objects.filter(etude_id=request.user.etude_id), pk=pk)
+    dossier = None
+    reference = request.POST.get("reference", "").strip()
+    if reference:
+        dossier = Dossier.objects.pour(request.user).filter(reference=reference).first()
+        if dossier is None:
+            messages.error(request, f"Aucun dossier « {reference[:20]} » dans votre étude.")
+            return redirect("comptabilite_releve", ligne.releve_id)
+    try:
+        versement = services.ligne_releve_confirmer(
+            acteur=request.user, ligne=ligne, dossier=dossier
+        )
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(
+            request,
+            f"Versement de {versement.montant} € enregistré au dossier "
+            f"{versement.dossier.reference}.".replace(".", ",", 1),
+        )
+    return redirect("comptabilite_releve", ligne.releve_id)
+
+
+@require_POST
+@ecriture_requise
+def ligne_ignorer(request, pk: int):
+    ligne = get_object_or_404(LigneReleve.objects.filter(etude_id=request.user.etude_id), pk=pk)
+    try:
+        services.ligne_releve_ignorer(acteur=request.user, ligne=ligne)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    return redirect("comptabilite_releve", ligne.releve_id)
+
+
+# --- Débours --------------------------------------------------------------------------------
+
+
+@ecriture_requise
+def debours_nouveau(request, reference: str):
+    dossier = _dossier(request, reference)
+    formulaire = DeboursForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            debours = services.debours_enregistrer(
+                acteur=request.user, dossier=dossier, **formulaire.cleaned_data
+            )
+        except ValidationError as erreur:
+            _ajouter_erreurs(formulaire, erreur)
+        else:
+            if debours.statut == StatutDebours.A_VALIDER:
+                messages.info(
+                    request, "Débours enregistré : il attend la validation du principal clerc."
+                )
+            else:
+                messages.success(request, "Débours enregistré et porté au décompte.")
+            return redirect("comptabilite_decompte", dossier.reference)
+    return render(
+        request,
+        "comptabilite/debours.html",
+        {
+            "dossier": dossier,
+            "form": formulaire,
+            "seuil": request.user.etude.seuil_validation_debours,
+            "rubrique": "dossiers",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def debours_a_valider(request):
+    if request.method == "POST":
+        debours = get_object_or_404(
+            Debours.objects.filter(etude_id=request.user.etude_id), pk=request.POST.get("pk")
+        )
+        accepte = request.POST.get("decision") == "valider"
+        try:
+            services.debours_valider(
+                acteur=request.user,
+                debours=debours,
+                accepte=accepte,
+                motif=request.POST.get("motif", ""),
+            )
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(request, f"Débours {'validé' if accepte else 'refusé'}.")
+        return redirect("comptabilite_debours_a_valider")
+    liste = Debours.objects.filter(
+        etude_id=request.user.etude_id, statut=StatutDebours.A_VALIDER
+    ).select_related("dossier", "saisi_par")
+    return render(
+        request,
+        "comptabilite/debours_a_valider.html",
+        {"liste": liste, "rubrique": "releves"},
+    )
+
+
+@require_safe
+@login_required
+def debours_justificatif(request, pk: int):
+    debours = get_object_or_404(Debours.objects.filter(etude_id=request.user.etude_id), pk=pk)
+    reponse = FileResponse(
+        debours.justificatif.open("rb"), as_attachment=True, content_type=debours.type_mime
+    )
+    reponse["X-Content-Type-Options"] = "nosniff"
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
