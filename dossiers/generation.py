@@ -199,12 +199,23 @@ def _zipf(n: int, s: float = 0.8) -> list[float]:
 
 
 class Table:
-    """Lignes à écrire dans une table : `colonnes` (attnames), `lignes` (tuples)."""
+    """Lignes à écrire dans une table : `colonnes` (attnames), `lignes` (tuples).
 
-    def __init__(self, modele: type[models.Model], colonnes: list[str]):
+    `modele` est un modèle Django, ou le nom d'une table sans modèle (PostgreSQL seulement,
+    comme l'index inversé de la recherche)."""
+
+    def __init__(self, modele: type[models.Model] | str, colonnes: list[str]):
         self.modele = modele
         self.colonnes = colonnes
         self.lignes: list[tuple] = []
+
+    @property
+    def nom(self) -> str:
+        return self.modele if isinstance(self.modele, str) else self.modele._meta.db_table
+
+    @property
+    def libelle(self) -> str:
+        return self.modele if isinstance(self.modele, str) else self.modele._meta.label
 
 
 @dataclass
@@ -221,6 +232,7 @@ class Contexte:
     prochain_id: dict = field(default_factory=dict)  # modèle -> prochain id libre
     compteurs: dict = field(default_factory=dict)  # année -> dernier numéro attribué
     mots: set = field(default_factory=set)  # mots déjà portés à la table des mots
+    index_inverse: bool = False  # table dossiers_motdossier présente (migration 0005)
     lignes: dict = field(default_factory=dict)  # table -> lignes écrites
     durees: dict = field(default_factory=dict)  # étape -> secondes
 
@@ -373,7 +385,7 @@ def etape_creanciers(ctx: Contexte) -> None:
         # dénomination.
         morceaux = " ".join(m for m in (nom, prenoms, raison_sociale) if m)
         ctx.creanciers.append((pk, morceaux, libelle))
-    ctx.lignes[Creancier] = len(nouveaux)
+    ctx.lignes[Creancier._meta.label] = len(nouveaux)
 
 
 ETAPES_PREALABLES: list[Callable[[Contexte], None]] = [
@@ -571,6 +583,23 @@ def etape_evenements(ctx: Contexte, lot: Lot) -> None:
         ))  # fmt: skip
 
 
+def etape_index_inverse(ctx: Contexte, lot: Lot) -> None:
+    """Mots de chaque dossier pour l'index inversé de la recherche (migration 0005), comme
+    les écrit le trigger `dossier_mots` : mots alphabétiques, coupés aux espaces et tirets."""
+    if not ctx.index_inverse:
+        return
+    table = lot.table(TABLE_INDEX_INVERSE, ["etude_id", "mot", "dossier_id"])
+    etude_id = ctx.etude.pk
+    ajouter = table.lignes.append
+    for dossier in lot.dossiers:
+        for mot in set(dossier["recherche"].replace("-", " ").split()):
+            if mot.isalpha():
+                ajouter((etude_id, mot, dossier["id"]))
+
+
+TABLE_INDEX_INVERSE = "dossiers_motdossier"
+
+
 def _evenement():
     from etude.models import Evenement
 
@@ -581,6 +610,7 @@ ETAPES_PAR_LOT: list[Callable[[Contexte, Lot], None]] = [
     etape_dossiers_et_debiteurs,
     etape_titres,
     etape_evenements,
+    etape_index_inverse,
 ]
 
 # Ordre d'écriture : une table après celles qu'elle référence.
@@ -588,6 +618,8 @@ ORDRE_TABLES = [Debiteur, Dossier, DossierDebiteur, TitreExecutoire, "etude.Even
 
 
 def _ordre(modele) -> int:
+    if isinstance(modele, str):
+        return len(ORDRE_TABLES)
     for rang, candidat in enumerate(ORDRE_TABLES):
         if candidat is modele or candidat == modele._meta.label:
             return rang
@@ -598,11 +630,10 @@ def _ordre(modele) -> int:
 
 
 def _ecrire_copy(curseur, table: Table) -> None:
-    nom = table.modele._meta.db_table
+    nom = table.nom
     colonnes = ", ".join(f'"{c}"' for c in table.colonnes)
-    champs_json = {
-        f.attname for f in table.modele._meta.concrete_fields if isinstance(f, models.JSONField)
-    }
+    champs = [] if isinstance(table.modele, str) else table.modele._meta.concrete_fields
+    champs_json = {f.attname for f in champs if isinstance(f, models.JSONField)}
     json_cols = [rang for rang, colonne in enumerate(table.colonnes) if colonne in champs_json]
     with curseur.copy(f'COPY "{nom}" ({colonnes}) FROM STDIN') as copie:
         for ligne in table.lignes:
@@ -640,8 +671,8 @@ def _index_secondaires(curseur, tables: list[str]) -> list[tuple[str, str]]:
     return curseur.fetchall()
 
 
-def _table_mots_existe(curseur) -> bool:
-    curseur.execute("SELECT to_regclass('dossiers_motrecherche') IS NOT NULL")
+def _table_existe(curseur, nom: str) -> bool:
+    curseur.execute("SELECT to_regclass(%s) IS NOT NULL", [nom])
     return curseur.fetchone()[0]
 
 
@@ -746,6 +777,9 @@ def generer(
                 replique = _mode_replique(curseur)
                 curseur.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 tables = [m._meta.db_table for m in modeles]
+                ctx.index_inverse = _table_existe(curseur, TABLE_INDEX_INVERSE)
+                if ctx.index_inverse:
+                    tables.append(TABLE_INDEX_INVERSE)
                 # Numéros et identifiants attribués ici : personne d'autre n'écrit pendant.
                 curseur.execute(
                     "LOCK TABLE "
@@ -758,7 +792,7 @@ def generer(
                     index_supprimes = _index_secondaires(curseur, tables)
                     for nom, _ in index_supprimes:
                         curseur.execute(f'DROP INDEX "{nom}"')
-                mots = _table_mots_existe(curseur)
+                mots = _table_existe(curseur, "dossiers_motrecherche")
                 if mots:
                     # Le trigger de la migration 0004 ferait une insertion par dossier ; la
                     # génération porte les mots nouveaux une fois par lot.
@@ -781,7 +815,9 @@ def generer(
                         _ecrire_copy(curseur, table)
                     else:
                         _ecrire_orm(table)
-                    ctx.lignes[table.modele] = ctx.lignes.get(table.modele, 0) + len(table.lignes)
+                    ctx.lignes[table.libelle] = ctx.lignes.get(table.libelle, 0) + len(
+                        table.lignes
+                    )
                 if mots:
                     nouveaux = _mots_nouveaux(ctx, lot)
                     if nouveaux:
@@ -831,6 +867,12 @@ def generer(
         with connection.cursor() as curseur:
             for modele in modeles:
                 curseur.execute(f'ANALYZE "{modele._meta.db_table}"')
+            if ctx.index_inverse and not connection.in_atomic_block:
+                # Carte de visibilité à jour : les 20 dossiers les plus récents d'un mot se
+                # lisent alors dans l'index seul (Index Only Scan).
+                curseur.execute(f"VACUUM ANALYZE {TABLE_INDEX_INVERSE}")
+            elif ctx.index_inverse:
+                curseur.execute(f"ANALYZE {TABLE_INDEX_INVERSE}")
         ctx.durees["analyze"] = time.perf_counter() - t0
     ctx.durees["total"] = time.perf_counter() - debut
     return ctx

@@ -36,8 +36,8 @@ class Command(BaseCommand):
         total = ctx.durees["total"]
         lignes = sum(ctx.lignes.values())
         self.stdout.write(self.style.SUCCESS(f"Étude : {ctx.etude} (id {ctx.etude.pk})"))
-        for modele, nombre in ctx.lignes.items():
-            self.stdout.write(f"  {modele._meta.label:28} {nombre:>12,}".replace(",", " "))
+        for table, nombre in ctx.lignes.items():
+            self.stdout.write(f"  {table:28} {nombre:>12,}".replace(",", " "))
         for etape, duree in ctx.durees.items():
             self.stdout.write(f"  {etape:28} {duree:>10.1f} s")
         self.stdout.write(
