@@ -658,6 +658,48 @@ class ResultatImport:
 TAILLE_LOT_RELEVE = 5000
 
 
+COLONNES_LIGNE = (
+    "etude_id, releve_id, cle, reference_banque, montant, devise, date_valeur, "
+    "date_comptable, libelle, emetteur, reference_trouvee, dossier_id, statut"
+)
+
+
+def _lignes_inserer(rangs: list[tuple]) -> None:
+    """Insère les lignes d'un relevé en masse, sans instancier de modèles (à 100 000 lignes,
+    l'ORM coûte plus que la base). ON CONFLICT DO NOTHING : un import concurrent du même
+    relevé ne crée pas de doublon, la contrainte unique (etude, cle) tranche.
+
+    PostgreSQL : COPY dans une table temporaire puis un seul INSERT ... SELECT ; SQLite :
+    executemany. Noms de table et de colonnes fixes, toutes les valeurs en paramètres.
+    """
+    with connection.cursor() as curseur:
+        if connection.vendor != "postgresql":
+            sql = (
+                f"INSERT INTO comptabilite_lignereleve ({COLONNES_LIGNE}) VALUES "  # noqa: S608
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+            )
+            for debut in range(0, len(rangs), TAILLE_LOT_RELEVE):
+                curseur.executemany(sql, rangs[debut : debut + TAILLE_LOT_RELEVE])
+            return
+        curseur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_lignereleve (etude_id bigint, releve_id "
+            "bigint, cle varchar(64), reference_banque varchar(140), montant numeric(14, 2), "
+            "devise varchar(3), date_valeur date, date_comptable date, libelle text, emetteur "
+            "varchar(140), reference_trouvee varchar(11), dossier_id bigint, statut "
+            "varchar(16)) ON COMMIT DROP"
+        )
+        curseur.execute("TRUNCATE import_lignereleve")
+        with curseur.cursor.copy(
+            f"COPY import_lignereleve ({COLONNES_LIGNE}) FROM STDIN"
+        ) as copie:
+            for rang in rangs:
+                copie.write_row(rang)
+        curseur.execute(
+            f"INSERT INTO comptabilite_lignereleve ({COLONNES_LIGNE}) "  # noqa: S608
+            f"SELECT {COLONNES_LIGNE} FROM import_lignereleve ON CONFLICT DO NOTHING"
+        )
+
+
 @transaction.atomic
 def releve_importer(*, acteur: Utilisateur, nom_fichier: str, donnees: bytes) -> ResultatImport:
     """Importe un relevé camt.053 de l'étude : chaque crédit devient une ligne, rapprochée
@@ -728,19 +770,7 @@ def releve_importer(*, acteur: Utilisateur, nom_fichier: str, donnees: bytes) ->
                 StatutLigne.RAPPROCHEE if unique else StatutLigne.NON_RAPPROCHEE,
             )
         )
-    # INSERT direct (executemany) plutôt que bulk_create : à 100 000 lignes, l'instanciation
-    # des modèles coûte plus que la base. ON CONFLICT DO NOTHING (PostgreSQL et SQLite) : un
-    # import concurrent du même relevé ne crée pas de doublon, la contrainte unique tranche.
-    # Nom de table fixe (celui du modèle) ; toutes les valeurs passent en paramètres.
-    sql = (
-        "INSERT INTO comptabilite_lignereleve (etude_id, releve_id, cle, reference_banque, "
-        "montant, devise, date_valeur, date_comptable, libelle, emetteur, reference_trouvee, "
-        "dossier_id, statut) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
-    )
-    with connection.cursor() as curseur:
-        for debut in range(0, len(rangs), TAILLE_LOT_RELEVE):
-            curseur.executemany(sql, rangs[debut : debut + TAILLE_LOT_RELEVE])
+    _lignes_inserer(rangs)
     evenement_enregistrer(
         etude_id=etude_id,
         acteur=acteur,

@@ -274,12 +274,21 @@ class SoldeDossier(models.Model):
     class Meta:
         verbose_name = "solde de dossier"
         constraints = [
+            # Le dû est la somme des postes. SQLite range les décimaux en flottants : la
+            # comparaison tolère un millième (moins qu'un centime, l'écart reste détecté) ;
+            # sur PostgreSQL (numeric), l'égalité est exacte à l'intérieur de cette marge.
             models.CheckConstraint(
                 condition=models.Q(
-                    du=models.F("frais")
+                    du__gte=models.F("frais")
                     + models.F("interets")
                     + models.F("principal")
                     - models.F("excedent")
+                    - Decimal("0.001"),
+                    du__lte=models.F("frais")
+                    + models.F("interets")
+                    + models.F("principal")
+                    - models.F("excedent")
+                    + Decimal("0.001"),
                 ),
                 name="solde_du_coherent",
             ),
