@@ -45,8 +45,14 @@ class Procedure(models.Model):
     """Une procédure d'exécution d'un dossier contre un débiteur ; le détail est dans la table
     de son type (`specifique`)."""
 
-    etude = models.ForeignKey(Etude, on_delete=models.PROTECT, related_name="procedures")
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="procedures")
+    # Pas d'index propre sur etude_id et dossier_id : `procedure_en_cours_idx` et
+    # `procedure_dossier_idx` les couvrent ; chaque index de plus ralentit la nuit (UPDATE).
+    etude = models.ForeignKey(
+        Etude, on_delete=models.PROTECT, related_name="procedures", db_index=False
+    )
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="procedures", db_index=False
+    )
     debiteur = models.ForeignKey(
         Debiteur, on_delete=models.PROTECT, related_name="procedures", verbose_name="débiteur"
     )
@@ -60,7 +66,7 @@ class Procedure(models.Model):
     )
     type = models.CharField("type", max_length=24, choices=TypeProcedure.choices)
     ouverte_par = models.ForeignKey(
-        "etude.Utilisateur", on_delete=models.PROTECT, related_name="+"
+        "etude.Utilisateur", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     ouverte_le = models.DateTimeField("ouverte le", default=timezone.now)
     # Libellé de l'état du type, recopié par les services et la nuit pour les listes.
@@ -176,11 +182,19 @@ class DelaiQuerySet(QuerySetEtude):
 class Delai(models.Model):
     """Un délai légal qui court pour une procédure (DOMAINE décision 8 : lecture sûre)."""
 
-    etude = models.ForeignKey(Etude, on_delete=models.PROTECT, related_name="+")
+    # La passe de nuit réécrit chaque délai échu et une mise à jour qui change `statut`
+    # (prédicat des index partiels) touche tous les index de la table : seuls restent ceux
+    # qu'une requête nomme. etude_id et clerc_id sont couverts, pour les délais ouverts, par
+    # `delai_tableau_idx` et `delai_clerc_idx` ; procedure_id par la contrainte unique.
+    etude = models.ForeignKey(Etude, on_delete=models.PROTECT, related_name="+", db_index=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="delais")
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="delais")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="delais", db_index=False
+    )
     # Recopié du dossier à l'ouverture du délai : le tableau « mes délais » ne joint pas.
-    clerc = models.ForeignKey("etude.Utilisateur", on_delete=models.PROTECT, related_name="+")
+    clerc = models.ForeignKey(
+        "etude.Utilisateur", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     code = models.CharField("définition", max_length=40)
     nature = models.CharField("nature", max_length=20, choices=NatureDelai.choices)
     libelle = models.CharField("libellé", max_length=200)

@@ -56,15 +56,13 @@ def test_caducite_constatee_une_fois_et_second_passage_sans_ecriture(saisie_sign
     assert procedure.etape == "Saisie caduque"
     assert procedure.cloturee_le is not None
     assert Delai.objects.get(procedure=procedure).statut == "depasse"
-    nouveaux = Evenement.objects.filter(id__gt=0).order_by("-id")[:2]
-    assert Evenement.objects.count() == avant + 2 == avant + resultat["evenements"]
-    assert {e.acteur_libelle for e in nouveaux} == {"nuit"}
-    assert {e.acteur for e in nouveaux} == {None}
+    # Un seul événement : la transition de la procédure dit aussi le délai dépassé.
+    assert Evenement.objects.count() == avant + 1 == avant + resultat["evenements"]
     transition = Evenement.objects.get(action="saisieattribution_constater_caducite")
-    assert (transition.avant, transition.apres) == (
-        {"etat": "saisie_signifiee"},
-        {"etat": "caduque"},
-    )
+    assert (transition.acteur, transition.acteur_libelle) == (None, "nuit")
+    delai = Delai.objects.get(procedure=procedure)
+    assert transition.avant == {"etat": "saisie_signifiee", "delai": delai.pk, "statut": "ouvert"}
+    assert transition.apres == {"etat": "caduque", "delai": delai.pk, "statut": "depasse"}
     assert "R211-3" in transition.libelle
 
     compte = Evenement.objects.count()
