@@ -1,21 +1,34 @@
 """Banc de la passe de nuit (à déplacer dans bench/, que cette session ne possède pas).
 
-Sur une base PostgreSQL vide et migrée :
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/etude_bench_proc python docs/procedures/banc_nuit.py
+Sur une base PostgreSQL vide et migrée (DATABASE_URL=postgres://.../etude_bench_proc) :
+    python docs/procedures/banc_nuit.py
 Construit 1 M de dossiers et de titres, 1,5 M de procédures, 3 M de délais dont 7 500 échus le
 10 mars 2026, puis lance deux fois `passe_delais`.
 """
 
-import os, sys, time
+# Requêtes construites avec les seuls identifiants entiers des lignes créées par le banc.
+# ruff: noqa: S608
+
+import os
+import sys
+import time
+from datetime import date
 
 sys.path.insert(0, "/work/main")
 os.environ["DJANGO_SETTINGS_MODULE"] = "etude.settings"
 import django
 
 django.setup()
-from datetime import date
-from django.db import connection
-from tests.factories import creer_etude, creer_utilisateur, creer_creancier, creer_debiteur
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from procedures.nuit import passe_delais  # noqa: E402
+from tests.factories import (  # noqa: E402
+    creer_creancier,
+    creer_debiteur,
+    creer_etude,
+    creer_utilisateur,
+)
 
 etude = creer_etude()
 clerc = creer_utilisateur(etude=etude, role="clerc", username="bench")
@@ -28,10 +41,11 @@ with connection.cursor() as c:
     insert into dossiers_dossier (id, annee, numero, reference, nature, phase, statut, complexe,
       montant_principal, reference_creancier, ouvert_le, cree_le, modifie_le, recherche,
       clerc_id, creancier_id, etude_id)
-    select g, 2020 + g % 7, g / 7, (2020 + g % 7)::text || '-' || lpad((g / 7)::text, 6, '0'), 'loyers', 'judiciaire', 'ouvert', false,
+    select g, 2020 + g % 7, g / 7, (2020 + g % 7)::text || '-' || lpad((g / 7)::text, 6, '0'),
+      'loyers', 'judiciaire', 'ouvert', false,
       1000, '', date '2024-01-01' + (g % 900), now(), now(), '', {C}, {CR}, {E}
     from generate_series(1, 1000000) g""")
-    c.execute(f"""
+    c.execute("""
     insert into dossiers_titreexecutoire (id, nature, date_titre, juridiction, numero_rg,
       date_signification, date_force_executoire, montant_principal, montant_frais, type_interets,
       capitalisation, majoration_ecartee, imputation_principal_dabord, cree_le, dossier_id)
@@ -78,9 +92,6 @@ with connection.cursor() as c:
     c.execute("analyze")
 print(f"jeu de données : {time.time() - t0:.0f} s")
 
-from django.test.utils import CaptureQueriesContext
-from procedures.nuit import passe_delais
-
 for essai in (1, 2):
     with CaptureQueriesContext(connection) as q:
         t = time.perf_counter()
@@ -89,5 +100,6 @@ for essai in (1, 2):
     print(
         f"passe {essai} : {duree:.2f} s, {len(q.captured_queries)} requêtes, "
         f"caducités {r['caducites']}, écoulés {r['delais_ecoules']}, "
-        f"événements {r['evenements']}, alertes titres {r['alertes']['titres_prescription_proche']}"
+        f"événements {r['evenements']}, "
+        f"alertes titres {r['alertes']['titres_prescription_proche']}"
     )
