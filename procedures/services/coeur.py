@@ -20,7 +20,6 @@ from ..models import (
     Approbation,
     DecisionApprobation,
     Delai,
-    Procedure,
     RegleApprobation,
     StatutDelai,
 )
@@ -310,14 +309,4 @@ def _executer(
         dossier=procedure.dossier,
         avant=avant_diff,
         apres=apres_diff,
-    )
-
-
-def charger(procedure: Procedure):
-    """L'instance du type, avec étude, dossier et débiteur chargés d'avance."""
-    specifique = procedure.specifique
-    return (
-        type(specifique)
-        .objects.select_related("etude", "dossier", "debiteur")
-        .get(pk=specifique.pk)
     )
