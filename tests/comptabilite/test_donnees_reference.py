@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from comptabilite import chargement, models, referentiel
 from comptabilite.interets import interets_legaux
+from comptabilite.models import reference
 from etude.errors import DonneeManquante
 
 MODELES = [
@@ -121,7 +122,7 @@ def test_chargement_idempotent_et_le_fichier_fait_foi():
 )
 def test_tranches_mal_formees_refusees(tranches, cle):
     with pytest.raises(ValidationError):
-        models._valider_tranches(tranches, cle=cle, valeur_nulle_permise=cle == "taux")
+        reference._valider_tranches(tranches, cle=cle, valeur_nulle_permise=cle == "taux")
 
 
 @pytest.mark.django_db
