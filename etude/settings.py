@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -241,7 +242,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Tâches périodiques : une entrée par travail, l'heure dite en mots.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Chaque soir à 22 h 30, heure de Paris : après 21 h plus aucun acte n'est possible
+    # (CPC 664, CPCE L141-1), la journée est close ; la nuit la traite.
+    "nuit": {
+        "task": "etude.nuit",
+        "schedule": crontab(hour=22, minute=30),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,78 @@
+"""La nuit : une passe ordonnée sur toute l'étude, idempotente pour une date donnée.
+
+Chaque application apporte sa partie (une fonction `partie(le: date) -> dict`) ; la nuit les
+exécute dans l'ordre ci-dessous, chacune dans ses propres transactions, mesure la durée de
+chacune et la mémoire maximale du processus, et rend un résumé. Une partie qui échoue est
+signalée (message) sans empêcher les suivantes : le délai d'une procédure ne doit pas rester
+sans constat parce qu'un taux manque pour les intérêts. Relancée pour la même date, chaque
+partie n'écrit rien de plus (contraintes uniques et états tenus en base, pas en mémoire).
+
+Ordre : les intérêts d'abord (le décompte du jour), puis les délais (caducités, alertes) ;
+les issues suivantes ajoutent les scénarios de relance, les échéances des échéanciers et les
+fonds détenus trop longtemps.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Partie:
+    nom: str
+    libelle: str
+    executer: Callable[[date], dict]
+
+
+def _interets(le: date) -> dict:
+    from comptabilite.nuit import accruer_interets
+
+    return accruer_interets(le)
+
+
+def _delais(le: date) -> dict:
+    from procedures.nuit import passe_delais
+
+    return passe_delais(le)
+
+
+PARTIES: list[Partie] = [
+    Partie("interets", "Intérêts courus (C. mon. fin. L313-2, L313-3)", _interets),
+    Partie("delais", "Délais échus, caducités, alertes de prescription", _delais),
+]
+
+
+def memoire_max_mio() -> float:
+    """Mémoire résidente maximale du processus (ru_maxrss est en Kio sous Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def executer_nuit(le: date, *, parties: list[str] | None = None) -> dict:
+    """Exécute les parties de la nuit pour la journée `le` ; rend le résumé."""
+    debut = time.perf_counter()
+    resume: dict = {"le": le.isoformat(), "parties": {}, "echecs": {}}
+    for partie in PARTIES:
+        if parties and partie.nom not in parties:
+            continue
+        depart = time.perf_counter()
+        try:
+            resultat = partie.executer(le)
+        except Exception as exc:  # une partie en échec n'arrête pas les autres
+            logger.exception("Nuit du %s : la partie %s a échoué", le, partie.nom)
+            resume["echecs"][partie.nom] = f"{type(exc).__name__} : {exc}"
+            resultat = {}
+        resume["parties"][partie.nom] = {
+            "libelle": partie.libelle,
+            "duree_s": round(time.perf_counter() - depart, 3),
+            "resultat": resultat,
+        }
+    resume["duree_s"] = round(time.perf_counter() - debut, 3)
+    resume["memoire_max_mio"] = memoire_max_mio()
+    return resume
