@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
+    # django-fsm-2 : commande graph_transitions (graphes des procédures).
+    "django_fsm",
     "axes",
     "csp",
     "etude",

@@ -1,7 +1,7 @@
-"""Banc de la passe de nuit (à déplacer dans bench/, que cette session ne possède pas).
+"""Banc de la passe de nuit (bench/).
 
 Sur une base PostgreSQL vide et migrée (DATABASE_URL=postgres://.../etude_bench_proc) :
-    python docs/procedures/banc_nuit.py
+    python bench/delais_nuit.py
 Construit 1 M de dossiers et de titres, 1,5 M de procédures, 3 M de délais dont 7 500 échus le
 10 mars 2026, puis lance deux fois `passe_delais`.
 """
@@ -13,8 +13,9 @@ import os
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
-sys.path.insert(0, "/work/main")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "etude.settings"
 import django
 
