@@ -162,7 +162,9 @@ def frais_enregistrer(
             acteur=acteur,
         )
     ]
-    if avec_tva and nature != NatureEcriture.DEBOURS:
+    montant_tva = tarif.tva(montant_ht)
+    # Une TVA arrondie à 0,00 (montant HT de 0,01 ou 0,02 €) ne fait pas d'écriture.
+    if avec_tva and nature != NatureEcriture.DEBOURS and montant_tva > 0:
         passees.append(
             grand_livre.passer(
                 solde,
@@ -170,7 +172,7 @@ def frais_enregistrer(
                 nature=NatureEcriture.TVA,
                 poste=Poste.FRAIS,
                 sens=Sens.DEBIT,
-                montant=tarif.tva(montant_ht),
+                montant=montant_tva,
                 libelle=f"TVA 20 % sur {libelle}",
                 cause=cause,
                 cause_id=cause_id,
@@ -246,6 +248,49 @@ def _droit_proportionnel_regulariser(
             acteur=acteur,
         )
     return None
+
+
+def _reimputer_trop_paye(solde: SoldeDossier, *, le: date, acteur) -> None:
+    """Un poste payé au-delà de ce qu'il doit (intérêts recalculés à la baisse après un
+    versement antidaté, frais contre-passés après avoir été payés) : le trop-payé est
+    réimputé sur les postes suivants dans l'ordre légal (C. civ. 1343-1), puis à l'excédent.
+    Aucun centime n'est créé ni perdu : ce qui sort d'un poste entre dans un autre."""
+    ordre = (Poste.FRAIS, Poste.INTERETS, Poste.PRINCIPAL)
+    for rang, poste in enumerate(ordre):
+        solde_poste = getattr(solde, poste)
+        if solde_poste >= 0:
+            continue
+        surplus = -solde_poste
+        libelle = f"Réimputation du trop-payé sur {Poste(poste).label.lower()}"
+        grand_livre.passer(
+            solde,
+            date_valeur=le,
+            nature=NatureEcriture.VERSEMENT,
+            poste=poste,
+            sens=Sens.DEBIT,
+            montant=surplus,
+            libelle=libelle,
+            cause=Cause.CALCUL,
+            acteur=acteur,
+        )
+        for suivant in (*ordre[rang + 1 :], Poste.EXCEDENT):
+            part = surplus if suivant == Poste.EXCEDENT else min(surplus, getattr(solde, suivant))
+            if part <= 0:
+                continue
+            grand_livre.passer(
+                solde,
+                date_valeur=le,
+                nature=NatureEcriture.VERSEMENT,
+                poste=suivant,
+                sens=Sens.CREDIT,
+                montant=part,
+                libelle=libelle,
+                cause=Cause.CALCUL,
+                acteur=acteur,
+            )
+            surplus -= part
+            if surplus == 0:
+                break
 
 
 # --- Versements -----------------------------------------------------------------------------
@@ -375,6 +420,7 @@ def versement_enregistrer_detail(
     grand_livre.interets_regulariser(
         solde, au=max(date_valeur, solde.interets_arretes_au or date_valeur), acteur=acteur
     )
+    _reimputer_trop_paye(solde, le=date_valeur, acteur=acteur)
     avertissements = []
     manque = _droit_proportionnel_regulariser(solde, dossier, le=date_valeur, acteur=acteur)
     if manque:
@@ -465,6 +511,7 @@ def ecriture_contre_passer(
         )
     if solde.interets_arretes_au is not None:
         grand_livre.interets_regulariser(solde, au=solde.interets_arretes_au, acteur=acteur)
+    _reimputer_trop_paye(solde, le=ecriture.date_valeur, acteur=acteur)
     if ecriture.versement_id is not None:
         _droit_proportionnel_regulariser(solde, dossier, le=ecriture.date_valeur, acteur=acteur)
     evenement_enregistrer(

@@ -1,0 +1,112 @@
+"""Concurrence (PostgreSQL) : deux versements simultanés sur un dossier, un versement pendant
+la nuit ; le résultat est celui de l'exécution en série (verrou de ligne sur le solde)."""
+
+import threading
+import time
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection, connections, transaction
+
+from comptabilite import grand_livre
+from comptabilite.models import SoldeDossier
+from comptabilite.nuit import accruer_interets
+from comptabilite.services import versement_enregistrer
+from tests.factories import creer_titre_comptable
+
+pytestmark = [
+    # serialized_rollback : les tables de référence semées par migration survivent au vidage.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="verrous de ligne concurrents : SQLite verrouille toute la base",
+    ),
+]
+
+CHAMPS = ("frais", "interets", "principal", "excedent", "verse", "du")
+
+
+def en_parallele(*taches):
+    barriere = threading.Barrier(len(taches))
+    erreurs = []
+
+    def lancer(tache):
+        try:
+            barriere.wait()
+            tache()
+        except Exception as erreur:  # remonté au test
+            erreurs.append(erreur)
+        finally:
+            connections.close_all()
+
+    fils = [threading.Thread(target=lancer, args=(t,)) for t in taches]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join(60)
+    assert not erreurs, erreurs
+
+
+def etat(dossier):
+    solde = SoldeDossier.objects.get(pk=dossier.pk)
+    return {champ: getattr(solde, champ) for champ in CHAMPS}
+
+
+def payer(acteur, dossier, montant, jour=date(2025, 6, 30)):
+    return versement_enregistrer(
+        acteur=acteur, dossier=dossier, montant=D(montant), date_valeur=jour, mode="virement"
+    )
+
+
+def test_deux_versements_simultanes_egalent_la_serie(clerc):
+    concurrent = creer_titre_comptable(acteur=clerc)
+    serie = creer_titre_comptable(acteur=clerc)
+    en_parallele(
+        lambda: payer(clerc, concurrent, "500.00"), lambda: payer(clerc, concurrent, "700.00")
+    )
+    payer(clerc, serie, "500.00")
+    payer(clerc, serie, "700.00")
+    assert etat(concurrent) == etat(serie)
+    # 1 200 versés : frais 800 + intérêts 62,96 puis 337,04 de principal.
+    assert etat(concurrent)["principal"] == D("3912.96")
+    assert grand_livre.verifier_solde(concurrent.pk) == {}
+
+
+def test_versement_pendant_la_nuit_egale_la_serie(clerc):
+    concurrent = creer_titre_comptable(acteur=clerc)
+    serie = creer_titre_comptable(acteur=clerc)
+    autres = [creer_titre_comptable(acteur=clerc) for _ in range(5)]
+    accruer_interets(date(2025, 6, 29))
+    en_parallele(
+        lambda: accruer_interets(date(2025, 6, 30)),
+        lambda: payer(clerc, concurrent, "1500.00"),
+    )
+    payer(clerc, serie, "1500.00")
+    accruer_interets(date(2025, 6, 30))
+    assert etat(concurrent) == etat(serie)
+    for dossier in [concurrent, serie, *autres]:
+        assert grand_livre.verifier_solde(dossier.pk) == {}
+
+
+def test_un_versement_attend_le_verrou_du_solde(clerc):
+    dossier = creer_titre_comptable(acteur=clerc)
+    payer(clerc, dossier, "10.00")  # ouvre le grand livre
+    verrou_pris = threading.Event()
+    duree = {}
+
+    def tenir_le_verrou():
+        with transaction.atomic():
+            SoldeDossier.objects.select_for_update().get(pk=dossier.pk)
+            verrou_pris.set()
+            time.sleep(1.0)
+
+    def verser():
+        verrou_pris.wait(10)
+        debut = time.perf_counter()
+        payer(clerc, dossier, "20.00")
+        duree["versement"] = time.perf_counter() - debut
+
+    en_parallele(tenir_le_verrou, verser)
+    assert duree["versement"] >= 0.9
+    assert etat(dossier)["verse"] == D("30.00")
