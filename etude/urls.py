@@ -15,5 +15,7 @@ urlpatterns = [
     path("compte/double-facteur/", views.double_facteur, name="double_facteur"),
     path("bureau/", views.bureau, name="bureau"),
     path("dossiers/", include("dossiers.urls")),
+    # Procédures, délais, approbations (issue 4) : chemins complets dans procedures/urls.py.
+    path("", include("procedures.urls")),
     path("admin/", admin.site.urls),
 ]

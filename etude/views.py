@@ -199,6 +199,11 @@ def accueil(request):
 @require_safe
 @login_required
 def bureau(request):
+    # Sections délais et approbations (issue 4) : procedures/bureau.html remplit le bloc
+    # `sections_echeances` de etude/bureau.html.
+    from procedures.views import bureau_contexte
+
     contexte = _bureau_contexte(request.user)
+    contexte.update(bureau_contexte(request.user))
     contexte["rubrique"] = "bureau"
-    return render(request, "etude/bureau.html", contexte)
+    return render(request, "procedures/bureau.html", contexte)

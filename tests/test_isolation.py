@@ -11,6 +11,29 @@ from tests.factories import creer_creancier, creer_debiteur, creer_dossier
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
+
+def _procedure_a(o):
+    """Une saisie-attribution du dossier de A (créée à la première demande)."""
+    if "procedure" not in o:
+        from tests.factories import creer_procedure
+
+        o["procedure"] = creer_procedure(
+            acteur=o["dossier"].clerc, type="saisie_attribution", dossier=o["dossier"]
+        )
+    return o["procedure"]
+
+
+def _approbation_a(o):
+    """Une demande d'approbation en attente sur la procédure de A."""
+    if "approbation" not in o:
+        from procedures.services import approbation_demander
+
+        o["approbation"] = approbation_demander(
+            acteur=o["dossier"].clerc, procedure=_procedure_a(o), transition="signifier"
+        )
+    return o["approbation"]
+
+
 # Routes à arguments : comment les construire avec les objets de l'étude A.
 ROUTES_A_ARGUMENTS = {
     "dossier_detail": lambda o: {"reference": o["dossier"].reference},
@@ -20,10 +43,33 @@ ROUTES_A_ARGUMENTS = {
         "reference": o["dossier"].reference,
         "pk": o["debiteur"].pk,
     },
+    "procedure_ouvrir": lambda o: {"reference": o["dossier"].reference},
+    "procedure_detail": lambda o: {"pk": _procedure_a(o).pk},
+    "procedure_etape": lambda o: {"pk": _procedure_a(o).pk, "transition": "abandonner"},
+    "procedure_approbation_demander": lambda o: {
+        "pk": _procedure_a(o).pk,
+        "transition": "signifier",
+    },
+    "approbation_decider": lambda o: {"pk": _approbation_a(o).pk},
+    # Le flux iCalendar s'authentifie par son seul jeton : un jeton inconnu répond 404 (le
+    # cloisonnement par utilisateur et par étude est testé dans test_vues_delais.py).
+    "delais_ical": lambda o: {"jeton": "jeton-inconnu-de-quarante-trois-caracteres"},
 }
 
 # Routes qui écrivent : le rôle « lecture » reçoit 403.
-ECRITURES = {"dossier_nouveau", "piece_ajouter", "debiteur_modifier"}
+ECRITURES = {
+    "dossier_nouveau",
+    "piece_ajouter",
+    "debiteur_modifier",
+    "procedure_ouvrir",
+    "procedure_etape",
+    "procedure_approbation_demander",
+    "delais_abonnement",
+    "delais_abonnement_revoquer",
+    # Réservées au principal clerc et au commissaire : 403 pour la lecture, en GET aussi.
+    "approbations_file",
+    "approbation_decider",
+}
 # Routes de lecture : elles refusent POST (405) et ne montrent que l'étude de l'utilisateur.
 LECTURES = {
     "accueil",
@@ -34,9 +80,11 @@ LECTURES = {
     "piece_telecharger",
     "creancier_recherche",
     "debiteur_recherche",
+    "procedure_detail",
+    "delais_tableau",
 }
 # Le compte de l'utilisateur lui-même (pas de données d'une étude).
-COMPTE = {"connexion", "deconnexion", "verification", "double_facteur"}
+COMPTE = {"connexion", "deconnexion", "verification", "double_facteur", "delais_ical"}
 
 
 def _routes(motifs=None, prefixe=""):

@@ -11,6 +11,7 @@ from .base import (
     StatutDelai,
     TypeProcedure,
 )
+from .calendrier import AbonnementCalendrier
 from .injonctions import InjonctionDePayer, PetitesCreances
 from .logement import ClauseResolutoire, Expulsion
 from .saisies import SaisieAttribution, SaisieRemunerations, SaisieVente
@@ -27,6 +28,7 @@ MODELES = {
 
 __all__ = [
     "MODELES",
+    "AbonnementCalendrier",
     "Approbation",
     "ClauseResolutoire",
     "DecisionApprobation",
