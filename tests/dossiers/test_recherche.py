@@ -18,7 +18,7 @@ sur_postgresql = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(params=["index_inverse", "expression_reguliere", "gin"], autouse=True)
+@pytest.fixture(params=["index_inverse", "expression_reguliere", "gin"])
 def chemin(request, monkeypatch):
     """Sur PostgreSQL, chaque test passe par les trois chemins de `_par_mots` : l'index
     inversé (mots rares, étude connue), l'expression régulière (mots courants), le GIN
@@ -60,11 +60,13 @@ def _qs(utilisateur):
     return Dossier.objects.pour(utilisateur)
 
 
+@pytest.mark.usefixtures("chemin")
 @pytest.mark.parametrize("terme", ["LEFÈVRE", "lefevre", "Lefevre eloise", "ÉLOÏSE", "nimes"])
 def test_recherche_ignore_accents_et_casse(clerc, dossiers, terme):
     assert rechercher(_qs(clerc), terme) == [dossiers["lefevre"]]
 
 
+@pytest.mark.usefixtures("chemin")
 def test_recherche_par_reference_met_le_dossier_en_tete(clerc, dossiers):
     dossier = dossiers["dupont"]
     assert rechercher(_qs(clerc), dossier.reference)[0] == dossier
@@ -73,6 +75,7 @@ def test_recherche_par_reference_met_le_dossier_en_tete(clerc, dossiers):
     assert dossier in rechercher(_qs(clerc), debut)
 
 
+@pytest.mark.usefixtures("chemin")
 def test_recherche_par_creancier_et_par_ville(clerc, dossiers):
     assert set(rechercher(_qs(clerc), "habitat")) == {dossiers["lefevre"], dossiers["solidaires"]}
     assert rechercher(_qs(clerc), "berenger helene") == [dossiers["dupont"]]
@@ -80,6 +83,7 @@ def test_recherche_par_creancier_et_par_ville(clerc, dossiers):
     assert rechercher(_qs(clerc), "d'arcy") == [dossiers["solidaires"]]
 
 
+@pytest.mark.usefixtures("chemin")
 def test_recherche_exacte_avant_les_plus_recents(clerc, dossiers):
     # Deux dossiers contre Dupont : le plus récent d'abord.
     assert rechercher(_qs(clerc), "dupont") == [dossiers["solidaires"], dossiers["dupont"]]
@@ -87,12 +91,14 @@ def test_recherche_exacte_avant_les_plus_recents(clerc, dossiers):
     assert rechercher(_qs(clerc), "   ") == []
 
 
+@pytest.mark.usefixtures("chemin")
 @sur_postgresql
 @pytest.mark.parametrize("terme", ["Dupnot", "dupond", "dupon", "Dupont jaen"])
 def test_recherche_tolere_une_faute_de_frappe(clerc, dossiers, terme):
     assert dossiers["dupont"] in rechercher(_qs(clerc), terme)
 
 
+@pytest.mark.usefixtures("chemin")
 @sur_postgresql
 def test_debut_de_mot_et_faute_viennent_apres_les_exacts(clerc, dossiers):
     assert rechercher(_qs(clerc), "lef") == [dossiers["lefevre"]]
@@ -107,6 +113,7 @@ def test_distance_edition():
     assert distance_edition("", "abc") == 3
 
 
+@pytest.mark.usefixtures("chemin")
 def test_recherche_ne_sort_jamais_de_l_etude(clerc, autre_etude, dossiers):
     intrus = creer_dossier(
         acteur=autre_etude,
