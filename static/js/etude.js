@@ -124,3 +124,29 @@
     }
   });
 })();
+
+/* Procédures (issue 4) : une adresse de calendrier se sélectionne d'un clic ; une ancre vers
+   une étape (#etape-…) ouvre son formulaire replié. */
+(function () {
+  "use strict";
+
+  function ouvrirEtapeCiblee() {
+    if (!window.location.hash) {
+      return;
+    }
+    var cible = document.getElementById(window.location.hash.slice(1));
+    if (cible && cible.tagName === "DETAILS") {
+      cible.open = true;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".adresse-ical").forEach(function (champ) {
+      champ.addEventListener("focus", function () {
+        champ.select();
+      });
+    });
+    ouvrirEtapeCiblee();
+  });
+  window.addEventListener("hashchange", ouvrirEtapeCiblee);
+})();
