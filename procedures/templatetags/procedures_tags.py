@@ -3,6 +3,7 @@ pas les procédures ; le gabarit inclus lit son contexte par cette balise."""
 
 from django import template
 
+from ..forms import libelle_etape
 from ..views.panneau import panneau_dossier
 
 register = template.Library()
@@ -16,3 +17,9 @@ def panneau_procedures(context):
         parties=context.get("parties"),
         titres=context.get("titres"),
     )
+
+
+@register.filter
+def etape(nom: str) -> str:
+    """Libellé d'une étape (`signifier` -> « Signifier l'acte de saisie »)."""
+    return libelle_etape(nom)
