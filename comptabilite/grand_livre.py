@@ -54,7 +54,7 @@ def lignes(dossier_id: int, jusqu_au: date | None = None) -> list[calcul.LigneGr
             cause=e["cause"],
             cause_id=e["cause_id"],
             nature_origine=e["contre_passe__nature"] or "",
-            contre_passee=e["contre_passation__id"] is not None,
+            contre_passee=e["contre_passations__id"] is not None,
         )
         for e in qs.order_by("date_valeur", "id").values(
             "id",
@@ -68,7 +68,7 @@ def lignes(dossier_id: int, jusqu_au: date | None = None) -> list[calcul.LigneGr
             "cause",
             "cause_id",
             "contre_passe__nature",
-            "contre_passation__id",
+            "contre_passations__id",
         )
     ]
 

@@ -13,7 +13,7 @@ Trois temps :
    Un changement de semestre ou le premier jour de la majoration ouvrent un nouveau morceau.
    Une requête par lot : SELECT ... FOR UPDATE des soldes (un versement en cours attend, ou
    fait attendre : le résultat est celui de l'exécution en série), INSERT des écritures
-   (ON CONFLICT DO NOTHING sur la contrainte unique dossier + jour), UPDATE des soldes.
+   (contrainte unique dossier + jour en dernier recours), UPDATE des soldes.
 3. Recalcul dossier par dossier (Python, `grand_livre.interets_regulariser`) des cas que le
    SQL ne traite pas : pénalités L441-10 (taux BCE), anniversaire de capitalisation, nuit
    manquée à cheval sur une coupure, SQLite.
@@ -166,20 +166,20 @@ ecritures AS (
            %(libelle)s, 'nuit', '', '', debut, %(le)s, taux, now()
     FROM valides
     WHERE cumul - deja > 0
-    ON CONFLICT DO NOTHING
-    RETURNING dossier_id, montant
+    -- Pas de ON CONFLICT : le filtre interets_arretes_au < le rend la passe idempotente ;
+    -- un doublon (dossier, jour) serait une incohérence, que la contrainte unique fait
+    -- échouer bruyamment plutôt que de laisser le solde s'écarter des écritures.
 )
 UPDATE comptabilite_soldedossier s
-SET interets = s.interets + COALESCE(e.montant, 0),
-    du = s.du + COALESCE(e.montant, 0),
+SET interets = s.interets + GREATEST(v.cumul - v.deja, 0),
+    du = s.du + GREATEST(v.cumul - v.deja, 0),
     interets_arretes_au = %(le)s,
     morceau_debut = v.debut,
     morceau_poste = v.cumul,
     modifie_le = now()
 FROM valides v
-LEFT JOIN ecritures e ON e.dossier_id = v.dossier_id
 WHERE s.dossier_id = v.dossier_id
-RETURNING e.montant
+RETURNING v.cumul - v.deja > 0
 """
 
 
@@ -229,9 +229,9 @@ def _chemin_ensembliste(le: date, resume: Counter) -> None:
                     "libelle": f"Intérêts courus au {date_fr(le)}",
                 },
             )
-            montants = [ligne[0] for ligne in curseur.fetchall()]
-        resume["dossiers_ensemblistes"] += len(montants)
-        resume["ecritures"] += sum(1 for m in montants if m is not None)
+            passees = [ligne[0] for ligne in curseur.fetchall()]
+        resume["dossiers_ensemblistes"] += len(passees)
+        resume["ecritures"] += sum(passees)
         apres = jusqu_a
 
 

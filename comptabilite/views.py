@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,7 +64,8 @@ def _contexte_decompte(request, dossier: Dossier) -> dict:
         d.erreurs.insert(0, erreur_date)
     ecritures = list(
         Ecriture.objects.filter(dossier=dossier, date_valeur__lte=le)
-        .select_related("cree_par", "contre_passation")
+        .select_related("cree_par")
+        .annotate(contre_passee=Exists(Ecriture.objects.filter(contre_passe=OuterRef("pk"))))
         .order_by("date_valeur", "id")
     )
     titre = dossier.titres.order_by("date_titre", "id").first()

@@ -143,9 +143,13 @@ class Versement(LigneImmuable):
 class Ecriture(LigneImmuable):
     """Une écriture du grand livre d'un dossier : jamais modifiée ni effacée."""
 
-    etude = models.ForeignKey("etude.Etude", on_delete=models.PROTECT, related_name="+")
+    # Index : seulement ceux qu'une requête utilise (chaque index coûte à chaque écriture de
+    # la nuit, un million par soir) ; ecriture_dossier_idx couvre les lectures par dossier.
+    etude = models.ForeignKey(
+        "etude.Etude", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.PROTECT, related_name="ecritures"
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="ecritures", db_index=False
     )
     date_valeur = models.DateField("date de valeur")
     nature = models.CharField("nature", max_length=20, choices=NatureEcriture.choices)
@@ -156,15 +160,23 @@ class Ecriture(LigneImmuable):
     cause = models.CharField("cause", max_length=20, choices=Cause.choices)
     cause_id = models.CharField("identifiant de la cause", max_length=64, blank=True)
     versement = models.ForeignKey(
-        Versement, on_delete=models.PROTECT, null=True, blank=True, related_name="ecritures"
+        Versement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ecritures",
+        db_index=False,
     )
-    contre_passe = models.OneToOneField(
+    # Une écriture n'est contre-passée qu'une fois : index unique partiel (les écritures de
+    # nuit, sans origine, n'y entrent pas).
+    contre_passe = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="contre_passation",
+        related_name="contre_passations",
         verbose_name="écriture contre-passée",
+        db_index=False,
     )
     motif = models.CharField("motif", max_length=300, blank=True)
     # Détail d'un morceau d'intérêts (DOMAINE.md, décision 1) : jours d avec debut < d <= fin.
@@ -178,6 +190,7 @@ class Ecriture(LigneImmuable):
         blank=True,
         related_name="+",
         help_text="Vide pour le calcul de nuit.",
+        db_index=False,
     )
     cree_le = models.DateTimeField(default=timezone.now)
 
@@ -205,6 +218,11 @@ class Ecriture(LigneImmuable):
                 condition=models.Q(nature="capitalisation"),
                 name="ecriture_capitalisation_unique",
             ),
+            models.UniqueConstraint(
+                fields=["contre_passe"],
+                condition=models.Q(contre_passe__isnull=False),
+                name="ecriture_contre_passee_une_fois",
+            ),
             # Le principal d'un titre n'est passé qu'une fois.
             models.UniqueConstraint(
                 fields=["dossier", "nature", "cause_id"],
@@ -215,12 +233,23 @@ class Ecriture(LigneImmuable):
         indexes = [
             # Décompte et recalcul d'un dossier : WHERE dossier_id = ? ORDER BY date_valeur, id.
             models.Index(fields=["dossier", "date_valeur", "id"], name="ecriture_dossier_idx"),
+            # Imputations d'un versement : WHERE versement_id = ? (jamais pour la nuit).
+            models.Index(
+                fields=["versement"],
+                condition=models.Q(versement__isnull=False),
+                name="ecriture_versement_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return (
             f"{self.date_valeur:%d/%m/%Y} {self.get_nature_display()} {self.sens} {self.montant}"
         )
+
+    @property
+    def contre_passation(self):
+        """L'écriture qui contre-passe celle-ci, s'il y en a une (au plus une)."""
+        return self.contre_passations.first()
 
     @property
     def signe(self) -> Decimal:
@@ -250,7 +279,9 @@ class SoldeDossier(models.Model):
     dossier = models.OneToOneField(
         "dossiers.Dossier", on_delete=models.PROTECT, primary_key=True, related_name="solde"
     )
-    etude = models.ForeignKey("etude.Etude", on_delete=models.PROTECT, related_name="+")
+    etude = models.ForeignKey(
+        "etude.Etude", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     frais = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
     interets = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
     principal = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
@@ -293,14 +324,8 @@ class SoldeDossier(models.Model):
                 name="solde_du_coherent",
             ),
         ]
-        indexes = [
-            # Nuit : WHERE regime <> 'aucun' AND interets_arretes_au < ? (par lots de clé).
-            models.Index(
-                fields=["interets_arretes_au", "dossier"],
-                condition=~models.Q(regime="aucun"),
-                name="solde_nuit_idx",
-            ),
-        ]
+        # Pas d'index sur interets_arretes_au : la nuit parcourt les soldes par lots de clé
+        # primaire, et la mise à jour du soir reste sans index à entretenir de plus.
 
     def __str__(self) -> str:
         return f"Solde {self.dossier_id} : {self.du}"
@@ -342,7 +367,11 @@ class StatutLigne(models.TextChoices):
 class LigneReleve(models.Model):
     """Un crédit d'un relevé camt.053 : rapproché d'un dossier ou à examiner."""
 
-    etude = models.ForeignKey("etude.Etude", on_delete=models.PROTECT, related_name="+")
+    # Index : ligne_releve_unique et ligne_releve_statut_idx commencent par etude ; un index
+    # de plus coûte à chacune des 100 000 lignes d'un gros relevé.
+    etude = models.ForeignKey(
+        "etude.Etude", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     releve = models.ForeignKey(ReleveBancaire, on_delete=models.PROTECT, related_name="lignes")
     cle = models.CharField(
         max_length=64, help_text="AcctSvcrRef, NtryRef ou empreinte de l'écriture bancaire."
@@ -361,6 +390,7 @@ class LigneReleve(models.Model):
         null=True,
         blank=True,
         related_name="lignes_releve",
+        db_index=False,
     )
     statut = models.CharField(max_length=16, choices=StatutLigne.choices)
 

@@ -74,7 +74,7 @@ class GrandLivre(RuleBasedStateMachine):
     @rule(choix=st.integers(0, 10_000))
     def contre_passer(self, choix):
         candidates = list(
-            Ecriture.objects.filter(dossier=self.dossier, contre_passation__isnull=True)
+            Ecriture.objects.filter(dossier=self.dossier, contre_passations__isnull=True)
             .exclude(nature__in=[NatureEcriture.CONTRE_PASSATION, *NATURES_CALCULEES])
             .exclude(versement__ecritures__nature=NatureEcriture.CONTRE_PASSATION)
             .distinct()
