@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from comptabilite.saisissable import quotite_saisissable, solde_bancaire_insaisissable
+from comptabilite import referentiel
+from comptabilite.saisissable import calculer_quotite
 from etude.errors import DonneeManquante
 from etude.templatetags.etude_tags import format_euros
 
@@ -57,6 +58,8 @@ class Voie:
     donnee_manquante: str = ""
     article: str = ""
     rang: int = 99
+    # Donnée de référence saisie mais non confirmée (DOMAINE décision 15) : dite à l'écran.
+    a_verifier: tuple[str, ...] = ()
 
     @property
     def possible(self) -> bool:
@@ -91,7 +94,7 @@ def _voie_remunerations(employeur_nom, revenus, personnes_a_charge, le) -> Voie:
             rang=3,
         )
     try:
-        quotite = quotite_saisissable(revenus, personnes_a_charge=personnes_a_charge, le=le)
+        calcul = calculer_quotite(revenus, personnes_a_charge=personnes_a_charge, le=le)
     except DonneeManquante as manque:
         return Voie(
             "saisie_remunerations",
@@ -101,6 +104,7 @@ def _voie_remunerations(employeur_nom, revenus, personnes_a_charge, le) -> Voie:
             article="CPCE L212-1, C. trav. R3252-2",
             rang=2,
         )
+    quotite = calcul.quotite
     if quotite <= ZERO:
         raison = (
             f"{base} : revenus de {_eur(revenus)} par mois, rien de saisissable après le "
@@ -116,12 +120,14 @@ def _voie_remunerations(employeur_nom, revenus, personnes_a_charge, le) -> Voie:
         periodicite="mois",
         article="CPCE L212-1, C. trav. R3252-2",
         rang=2,
+        a_verifier=calcul.a_verifier,
     )
 
 
 def _voies_comptes(comptes: Sequence[Compte], le) -> list[Voie]:
     try:
-        sbi = solde_bancaire_insaisissable(le)
+        # CPCE L162-2, R162-2 : le SBI est le RSA d'une personne seule en vigueur ce jour.
+        rsa = referentiel.montant_rsa(le)
     except DonneeManquante as manque:
         return [
             Voie(
@@ -135,6 +141,9 @@ def _voies_comptes(comptes: Sequence[Compte], le) -> list[Voie]:
             )
             for c in comptes
         ]
+    sbi = rsa.valeur
+    avertissement = rsa.provenance.avertissement(f"Montant forfaitaire du RSA ({sbi} €)")
+    a_verifier = (avertissement,) if avertissement else ()
     voies = []
     for compte in comptes:
         if compte.solde_connu is None:
@@ -146,6 +155,7 @@ def _voies_comptes(comptes: Sequence[Compte], le) -> list[Voie]:
                     f"du SBI inconnu (SBI : {_eur(sbi)}, CPCE R162-2)",
                     article="CPCE L211-1, L162-2",
                     rang=3,
+                    a_verifier=a_verifier,
                 )
             )
             continue
@@ -170,6 +180,7 @@ def _voies_comptes(comptes: Sequence[Compte], le) -> list[Voie]:
                 montant_estime=disponible,
                 article="CPCE L211-1, L162-2",
                 rang=1 if disponible > ZERO else 5,
+                a_verifier=a_verifier,
             )
         )
     return voies

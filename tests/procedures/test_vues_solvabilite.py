@@ -195,3 +195,15 @@ def test_panneau_solvabilite_bloque_par_le_surendettement(client, clerc):
         "C. consom. L722-2 : dossier de surendettement déclaré recevable le 02/05/2025" in contenu
     )
     assert "quotité estimée" not in contenu
+
+
+def test_donnee_non_confirmee_signalee_a_verifier():
+    # Le RSA du 1er avril 2026 (652,33) est saisi mais non confirmé dans les données.
+    evaluation = evaluation_solvabilite(
+        le=date(2026, 6, 15), comptes=[Compte("B", Decimal("1000.00"))]
+    )
+    voie = evaluation.voies[0]
+    assert voie.montant_estime == Decimal("347.67")  # 1 000 - 652,33
+    assert any("à vérifier" in a for a in voie.a_verifier)
+    confirme = evaluation_solvabilite(le=LE, comptes=[Compte("B", Decimal("1000.00"))])
+    assert confirme.voies[0].a_verifier == ()
