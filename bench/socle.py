@@ -38,7 +38,14 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from dossiers.generation import generer  # noqa: E402
 from dossiers.models import Creancier, Debiteur, Dossier  # noqa: E402
-from dossiers.recherche import TAILLE_PAGE, TRIS, curseur_de, paginer, rechercher  # noqa: E402
+from dossiers.recherche import (  # noqa: E402
+    TAILLE_PAGE,
+    TRIS,
+    curseur_de,
+    paginer,
+    pour_liste,
+    rechercher,
+)
 from etude.models import Etude, Utilisateur  # noqa: E402
 
 OBJECTIF_RECHERCHE_MS = 50.0
@@ -176,7 +183,7 @@ def mesurer_listes(qs_base, clerc, repetitions: int, repetitions_reference: int)
     for nom_filtre, tri, filtre in cas:
         if filtre == "complet":
             qs = qs_base
-            liste = qs.select_related("creancier").prefetch_related("debiteurs")
+            liste = pour_liste(qs)
         else:
             qs = filtre(qs_base, clerc) if filtre else qs_base
             liste = qs

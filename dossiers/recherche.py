@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
-from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models import BooleanField, F, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 
@@ -397,3 +397,44 @@ def paginer(
         objets = objets[:taille]
         suivante = curseur_de(objets[-1], tri)
     return Page(objets=objets, suivante=suivante, tri=tri)
+
+
+CHAMPS_PERSONNE = (
+    "type_personne",
+    "civilite",
+    "nom",
+    "prenoms",
+    "raison_sociale",
+    "forme_juridique",
+)
+CHAMPS_LISTE = (
+    "reference",
+    "montant_principal",
+    "nature",
+    "phase",
+    "statut",
+    "complexe",
+    "ouvert_le",
+    "etude_id",
+    "creancier_id",
+    "clerc_id",
+    *(f"creancier__{champ}" for champ in CHAMPS_PERSONNE),
+    "clerc__first_name",
+    "clerc__last_name",
+    "clerc__username",
+)
+
+
+def pour_liste(qs: QuerySet) -> QuerySet:
+    """Ce qu'une ligne de liste affiche, et rien de plus : créancier et clerc joints,
+    débiteurs en une requête. À 50 lignes, construire des objets complets coûte plus que la
+    requête elle-même (bench/socle.py, « page complète »)."""
+    from .models import Debiteur
+
+    return (
+        qs.select_related("creancier", "clerc")
+        .only(*CHAMPS_LISTE)
+        .prefetch_related(
+            Prefetch("debiteurs", queryset=Debiteur.objects.only(*CHAMPS_PERSONNE, "ville"))
+        )
+    )

@@ -30,7 +30,7 @@ from .forms import (
     recherche_parties,
 )
 from .models import Creancier, Debiteur, Dossier, Piece
-from .recherche import paginer, rechercher
+from .recherche import paginer, pour_liste, rechercher
 
 TAILLE_PAGE = 50
 RESULTATS_RAPIDES = 8
@@ -53,11 +53,7 @@ def _dossier(request, reference: str) -> Dossier:
 @login_required
 def dossier_liste(request):
     filtres = FiltreDossiersForm(request.GET or None, utilisateur=request.user)
-    qs = (
-        filtres.filtrer(_dossiers(request.user))
-        .select_related("creancier", "clerc")
-        .prefetch_related("debiteurs")
-    )
+    qs = pour_liste(filtres.filtrer(_dossiers(request.user)))
     page = paginer(qs, tri=filtres.tri_choisi, apres=request.GET.get("apres"), taille=TAILLE_PAGE)
     parametres = request.GET.copy()
     parametres.pop("apres", None)
