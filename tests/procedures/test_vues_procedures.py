@@ -314,3 +314,32 @@ def test_parcours_jusqu_au_paiement_par_les_formulaires(client, clerc, attributi
     assert attribution.etat == "payee"
     assert attribution.solde_declare == Decimal("1820.40")
     assert attribution.montant_paye == Decimal("1173.88")
+
+
+def test_procedure_suspendue_par_le_surendettement_le_dit_sans_proposer_d_etape(
+    client, clerc, attribution
+):
+    debiteur = attribution.debiteur
+    debiteur.surendettement_statut = "recevable"
+    debiteur.surendettement_decision = date(2026, 2, 1)
+    debiteur.save()
+    client.force_login(clerc)
+    contenu = client.get(attribution.dossier.get_absolute_url()).content.decode()
+    assert "C. consom. L722-2 : dossier de surendettement de" in contenu
+    assert "déclaré recevable le 01/02/2026" in contenu
+    assert f'id="etape-{attribution.pk}-signifier"' not in contenu
+    # L'abandon (mainlevée) reste possible : il n'est pas une mesure d'exécution.
+    assert f'id="etape-{attribution.pk}-abandonner"' in contenu
+    # Et un POST direct est refusé par le service, article à l'appui.
+    p = _prefixe(attribution, "signifier")
+    reponse = client.post(
+        _etape(attribution, "signifier"),
+        {
+            f"{p}-signifie_le_0": "2026-03-02",
+            f"{p}-signifie_le_1": "10:00",
+            f"{p}-tiers_saisi": "B",
+        },
+    )
+    assert any("C. consom. L722-2" in m for m in _messages(reponse))
+    attribution.refresh_from_db()
+    assert attribution.etat == "ouverte"
