@@ -190,6 +190,13 @@ def test_parcours_saisie_attribution_avec_approbation(live_server, navigateur, e
     assert delais.get_by_text("Dénoncer la saisie au débiteur").is_visible()
     assert delais.get_by_text("10/03/2026").is_visible()
     capture(page, "06-delais-ouverts")
+    # Le tableau des délais : la nuit n'a pas tourné, les délais de mars sont en retard.
+    page.goto(f"{live_server.url}/delais/")
+    en_retard = page.locator("#retard")
+    assert en_retard.get_by_role("link", name=dossier.reference).first.is_visible()
+    assert en_retard.get_by_text("CPCE R211-3").is_visible()
+    capture(page, "06b-tableau-delais-ouverts")
+    page.goto(f"{live_server.url}{dossier.get_absolute_url()}#procedure-{pk}")
 
     # 5. Dénonciation hors délai refusée (R211-3), puis dans les huit jours.
     bloc, champ = _etape(page, pk, "denoncer")
