@@ -86,6 +86,19 @@ def _ligne_de_l_ecriture(donnees: bytes, rang: int) -> int | None:
     return None
 
 
+def _refus(donnees: bytes, rang: int, acctsvcrref: str, ntryref: str, quoi: str):
+    """Le refus d'un relevé, qui nomme l'écriture : rang, références, ligne du fichier."""
+    noms = [f"écriture n° {rang}"]
+    if acctsvcrref:
+        noms.append(f"AcctSvcrRef « {acctsvcrref} »")
+    if ntryref:
+        noms.append(f"NtryRef « {ntryref} »")
+    ligne = _ligne_de_l_ecriture(donnees, rang)
+    if ligne:
+        noms.append(f"ligne {ligne}")
+    return ReleveInvalide(f"Relevé refusé, {', '.join(noms)} : {quoi}")
+
+
 def _date(element, ns: str) -> date | None:
     if element is None:
         return None
@@ -140,6 +153,14 @@ def lire(donnees: bytes) -> Releve:
     occurrences: dict[str, int] = {}
     rang = 0
     t = {nom: ns + nom for nom in BALISES}
+    tag_rmtinf, tag_ustrd, tag_ref, tag_dbtr, tag_nm = (
+        t["RmtInf"],
+        t["Ustrd"],
+        t["Ref"],
+        t["Dbtr"],
+        t["Nm"],
+    )
+    tag_pty_nm = f"{ns}Pty/{ns}Nm"
     for stmt in releves:
         identifiant = (stmt.findtext(f"{ns}Id") or "").strip()
         iban = (stmt.findtext(f"{ns}Acct/{ns}Id/{ns}IBAN") or "").strip()
@@ -151,16 +172,8 @@ def lire(donnees: bytes) -> Releve:
             ref_banque = (ntry.findtext(t["AcctSvcrRef"]) or "").strip()
             ref_ntry = (ntry.findtext(t["NtryRef"]) or "").strip()
 
-            def refus(quoi: str, _rang=rang, _a=ref_banque, _n=ref_ntry) -> ReleveInvalide:
-                noms = [f"écriture n° {_rang}"]
-                if _a:
-                    noms.append(f"AcctSvcrRef « {_a} »")
-                if _n:
-                    noms.append(f"NtryRef « {_n} »")
-                ligne = _ligne_de_l_ecriture(donnees, _rang)
-                if ligne:
-                    noms.append(f"ligne {ligne}")
-                return ReleveInvalide(f"Relevé refusé, {', '.join(noms)} : {quoi}")
+            def refus(quoi: str) -> ReleveInvalide:
+                return _refus(donnees, rang, ref_banque, ref_ntry, quoi)  # noqa: B023
 
             montant_el = ntry.find(t["Amt"])
             if montant_el is None or not (montant_el.text or "").strip():
@@ -171,11 +184,7 @@ def lire(donnees: bytes) -> Releve:
                 raise refus(
                     f"montant « {montant_el.text.strip()} » illisible. Rien n'a été importé."
                 ) from None
-            if (
-                not montant.is_finite()
-                or montant <= 0
-                or montant != montant.quantize(Decimal("0.01"))
-            ):
+            if not montant.is_finite() or montant <= 0 or montant.as_tuple().exponent < -2:
                 raise refus(f"montant « {montant} » invalide. Rien n'a été importé.")
             devise = (montant_el.get("Ccy") or "").strip()
             if len(devise) != 3:
@@ -203,21 +212,19 @@ def lire(donnees: bytes) -> Releve:
             sts = ntry.find(t["Sts"])
             statut = "BOOK"
             if sts is not None:
-                statut = (sts.findtext(f"{ns}Cd") or sts.text or "").strip() or "BOOK"
+                statut = (sts.findtext(t["Cd"]) or sts.text or "").strip() or "BOOK"
             extourne = (ntry.findtext(t["RvslInd"]) or "").strip().lower() == "true"
             if sens != "CRDT" or extourne or statut != "BOOK":
                 releve.ignorees += 1
                 continue
             textes = []
-            for rmt in ntry.iter(f"{ns}RmtInf"):
-                textes += [t.text.strip() for t in rmt.iter(f"{ns}Ustrd") if t.text]
-                textes += [t.text.strip() for t in rmt.iter(f"{ns}Ref") if t.text]
-            libelle = " / ".join(t for t in textes if t)
+            for rmt in ntry.iter(tag_rmtinf):
+                textes += [e.text.strip() for e in rmt.iter(tag_ustrd) if e.text]
+                textes += [e.text.strip() for e in rmt.iter(tag_ref) if e.text]
+            libelle = " / ".join(x for x in textes if x)
             emetteur = ""
-            for dbtr in ntry.iter(f"{ns}Dbtr"):
-                emetteur = (
-                    dbtr.findtext(f"{ns}Nm") or dbtr.findtext(f"{ns}Pty/{ns}Nm") or ""
-                ).strip()
+            for dbtr in ntry.iter(tag_dbtr):
+                emetteur = (dbtr.findtext(tag_nm) or dbtr.findtext(tag_pty_nm) or "").strip()
                 if emetteur:
                     break
             if ref_banque:

@@ -766,24 +766,42 @@ def releve_importer(*, acteur: Utilisateur, nom_fichier: str, donnees: bytes) ->
         return ResultatImport(existant, 0, len(releve.credits), 0, 0, releve.ignorees)
     cles = [c.cle for c in releve.credits]
     deja: set[str] = set()
-    for debut in range(0, len(cles), TAILLE_LOT_RELEVE):
-        deja.update(
-            LigneReleve.objects.filter(
-                etude_id=etude_id, cle__in=cles[debut : debut + TAILLE_LOT_RELEVE]
-            ).values_list("cle", flat=True)
-        )
+    if connection.vendor == "postgresql":
+        # Une requête, un tableau en paramètre (cle = ANY) : 100 000 clés d'un coup.
+        with connection.cursor() as curseur:
+            curseur.execute(
+                "SELECT cle FROM comptabilite_lignereleve WHERE etude_id = %s AND cle = ANY(%s)",
+                [etude_id, cles],
+            )
+            deja.update(ligne[0] for ligne in curseur.fetchall())
+    else:
+        for debut in range(0, len(cles), TAILLE_LOT_RELEVE):
+            deja.update(
+                LigneReleve.objects.filter(
+                    etude_id=etude_id, cle__in=cles[debut : debut + TAILLE_LOT_RELEVE]
+                ).values_list("cle", flat=True)
+            )
     nouveaux = [c for c in releve.credits if c.cle not in deja]
     if not nouveaux:
         return ResultatImport(None, 0, len(deja), 0, 0, releve.ignorees)
     references = {r for c in nouveaux for r in c.references}
     dossiers: dict[str, int] = {}
     liste = sorted(references)
-    for debut in range(0, len(liste), TAILLE_LOT_RELEVE):
-        dossiers.update(
-            Dossier.objects.filter(
-                etude_id=etude_id, reference__in=liste[debut : debut + TAILLE_LOT_RELEVE]
-            ).values_list("reference", "pk")
-        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as curseur:
+            curseur.execute(
+                "SELECT reference, id FROM dossiers_dossier "
+                "WHERE etude_id = %s AND reference = ANY(%s)",
+                [etude_id, liste],
+            )
+            dossiers.update(curseur.fetchall())
+    else:
+        for debut in range(0, len(liste), TAILLE_LOT_RELEVE):
+            dossiers.update(
+                Dossier.objects.filter(
+                    etude_id=etude_id, reference__in=liste[debut : debut + TAILLE_LOT_RELEVE]
+                ).values_list("reference", "pk")
+            )
     objet = ReleveBancaire.objects.create(
         etude_id=etude_id,
         nom_fichier=(nom_fichier or "releve.xml")[-200:],
