@@ -32,7 +32,19 @@ ZERO = Decimal("0.00")
 # CPCE R221-2 : montant en deçà duquel la saisie-vente dans le local d'habitation est
 # subsidiaire (L221-2), hors frais, sauf créance alimentaire.
 SEUIL_SUBSIDIARITE_VENTE = Decimal("535.00")
-NATURES_HORS_HABITATION = {"vehicule", "immobilier", "parts"}
+NATURES_HORS_HABITATION = {"vehicule"}
+# CPCE L221-1 : la saisie-vente porte sur les biens meubles corporels. Un immeuble relève de la
+# saisie immobilière (CPCE L311-1 s.), des parts ou valeurs mobilières de la saisie des droits
+# d'associés et des valeurs mobilières (CPCE L231-1, R232-1 s.) : ni l'une ni l'autre n'est
+# suivie par ce logiciel ; l'évaluation les signale sans les proposer comme saisie-vente.
+NATURES_SAISIE_VENTE = {"vehicule", "mobilier", "autre"}
+AUTRES_VOIES = {
+    "immobilier": "saisie immobilière (CPCE L311-1 s.), hors du périmètre de ce logiciel",
+    "parts": (
+        "saisie des droits d'associé et des valeurs mobilières (CPCE L231-1, R232-1 s.), "
+        "hors du périmètre de ce logiciel"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,8 @@ class Evaluation:
     a_rechercher: tuple[str, ...] = ()
     bloquee: str = ""
     le: date | None = None
+    # Ce qu'il faut avant toute voie (un titre exécutoire, CPCE L111-2), dit en tête.
+    prealable: str = ""
 
     @property
     def recommandee(self) -> Voie | None:
@@ -187,7 +201,13 @@ def _voies_comptes(comptes: Sequence[Compte], le) -> list[Voie]:
 
 
 def _voie_vente(biens: Sequence[Bien], principal, nature_creance, autre_voie) -> Voie | None:
-    valeurs = [b for b in biens if b.valeur_estimee is not None and b.valeur_estimee > ZERO]
+    valeurs = [
+        b
+        for b in biens
+        if b.nature in NATURES_SAISIE_VENTE
+        and b.valeur_estimee is not None
+        and b.valeur_estimee > ZERO
+    ]
     if not valeurs:
         return None
     total = sum((b.valeur_estimee for b in valeurs), start=ZERO)
@@ -238,6 +258,7 @@ def evaluation_solvabilite(
     nature_creance: str = "",
     surendettement_recevable: bool = False,
     surendettement_decision: date | None = None,
+    titre_executoire: bool | None = None,
 ) -> Evaluation:
     """Les voies possibles contre un débiteur au `le`, la recommandée d'abord.
 
@@ -281,7 +302,19 @@ def evaluation_solvabilite(
         a_rechercher.append(
             "Biens : véhicules au SIV, biens mobiliers au domicile (CPCE L152-1, R221-1)"
         )
-    return Evaluation(voies=tuple(voies), a_rechercher=tuple(a_rechercher), le=le)
+    for bien in biens:
+        if bien.nature in AUTRES_VOIES:
+            a_rechercher.append(f"{bien.description} : {AUTRES_VOIES[bien.nature]}")
+    prealable = ""
+    if titre_executoire is False:
+        prealable = (
+            "Aucun titre exécutoire : toute voie d'exécution suppose d'abord un titre (CPCE "
+            "L111-2) : injonction de payer (CPC 1405) ou, jusqu'à 5 000 EUR en principal et "
+            "intérêts, procédure simplifiée des petites créances (CPCE L125-1, R125-1)."
+        )
+    return Evaluation(
+        voies=tuple(voies), a_rechercher=tuple(a_rechercher), le=le, prealable=prealable
+    )
 
 
 def evaluation_du_debiteur(debiteur, *, le: date, dossier=None) -> Evaluation:
@@ -298,4 +331,5 @@ def evaluation_du_debiteur(debiteur, *, le: date, dossier=None) -> Evaluation:
         nature_creance=dossier.nature if dossier is not None else "",
         surendettement_recevable=debiteur.poursuites_suspendues,
         surendettement_decision=debiteur.surendettement_decision,
+        titre_executoire=dossier.titres.exists() if dossier is not None else None,
     )

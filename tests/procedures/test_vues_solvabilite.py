@@ -118,6 +118,33 @@ def test_saisie_vente_sans_subsidiarite_pour_une_creance_alimentaire():
     assert "L221-2" not in evaluation.recommandee.raison
 
 
+def test_un_immeuble_n_est_pas_propose_en_saisie_vente():
+    # CPCE L221-1 : la saisie-vente porte sur les meubles corporels ; un immeuble relève de
+    # la saisie immobilière (L311-1 s.), des parts de la saisie des droits d'associé (L231-1).
+    evaluation = evaluation_solvabilite(
+        le=LE,
+        biens=[
+            Bien("immobilier", "Maison, 4 rue des Lilas", Decimal("250000.00")),
+            Bien("parts", "Parts de SCI", Decimal("10000.00")),
+        ],
+        principal=Decimal("3000.00"),
+    )
+    assert evaluation.voies == ()
+    assert any("saisie immobilière (CPCE L311-1" in r for r in evaluation.a_rechercher)
+    assert any("CPCE L231-1" in r for r in evaluation.a_rechercher)
+
+
+def test_sans_titre_executoire_l_evaluation_dit_qu_il_faut_d_abord_un_titre():
+    evaluation = evaluation_solvabilite(
+        le=LE,
+        comptes=[Compte("B", Decimal("1000.00"))],
+        titre_executoire=False,
+    )
+    assert "CPCE L111-2" in evaluation.prealable
+    assert "petites créances" in evaluation.prealable
+    assert evaluation_solvabilite(le=LE, titre_executoire=True).prealable == ""
+
+
 def test_rien_de_connu_dit_quoi_rechercher():
     evaluation = evaluation_solvabilite(le=LE)
     assert evaluation.voies == ()
