@@ -289,6 +289,10 @@ def debours_nouveau(request, reference: str):
 @login_required
 def debours_a_valider(request):
     if request.method == "POST":
+        # Valider ou refuser un débours est réservé au principal clerc (et au commissaire) :
+        # 403 avant toute recherche, pour le rôle « lecture » comme pour un clerc.
+        if not request.user.est_principal:
+            raise PermissionDenied("Seul le principal clerc valide ou refuse un débours.")
         debours = get_object_or_404(
             Debours.objects.filter(etude_id=request.user.etude_id), pk=request.POST.get("pk")
         )

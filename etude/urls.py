@@ -17,5 +17,8 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     # Procédures, délais, approbations (issue 4) : chemins complets dans procedures/urls.py.
     path("", include("procedures.urls")),
+    # Comptabilité (issue 5) : décompte, versements, débours sous /dossiers/<référence>/… ;
+    # relevés bancaires et validations sous /comptabilite/ (comptabilite/urls.py).
+    path("", include("comptabilite.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,9 @@
 l'étude A, demandée par un utilisateur de l'étude B, répond 404 ; le rôle « lecture » ne
 peut rien écrire. Une nouvelle route doit être déclarée ici, sinon un test échoue."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -34,6 +37,65 @@ def _approbation_a(o):
     return o["approbation"]
 
 
+def _versement_a(o):
+    """Un versement au dossier de A : ses écritures sont celles qu'on contre-passerait."""
+    if "versement" not in o:
+        from comptabilite.services import versement_enregistrer
+
+        o["versement"] = versement_enregistrer(
+            acteur=o["dossier"].clerc,
+            dossier=o["dossier"],
+            montant=Decimal("100.00"),
+            date_valeur=date(2026, 3, 15),
+            mode="cheque",
+        )
+    return o["versement"]
+
+
+def _ecriture_a(o):
+    from comptabilite.models import Ecriture
+
+    return Ecriture.objects.filter(versement=_versement_a(o)).order_by("id").first()
+
+
+def _ligne_releve_a(o):
+    """Une ligne d'un relevé camt.053 importé par A, rapprochée de son dossier."""
+    if "ligne" not in o:
+        from comptabilite.models import LigneReleve
+        from comptabilite.services import releve_importer
+        from tests.comptabilite.test_camt053 import credit, releve_xml
+
+        resultat = releve_importer(
+            acteur=o["dossier"].clerc,
+            nom_fichier="releve-a.xml",
+            donnees=releve_xml(credit("250.00", f"Remise {o['dossier'].reference}", "REF-A")),
+        )
+        o["releve"] = resultat.releve
+        o["ligne"] = LigneReleve.objects.get(releve=resultat.releve)
+    return o["ligne"]
+
+
+def _releve_a(o):
+    _ligne_releve_a(o)
+    return o["releve"]
+
+
+def _debours_a(o):
+    """Un débours de A au-delà du seuil (il attend la validation), avec son justificatif."""
+    if "debours" not in o:
+        from comptabilite.services import debours_enregistrer
+
+        o["debours"] = debours_enregistrer(
+            acteur=o["dossier"].clerc,
+            dossier=o["dossier"],
+            libelle="Frais de serrurier secrets",
+            montant=Decimal("450.00"),
+            date_depense=date(2026, 3, 15),
+            justificatif=SimpleUploadedFile("recu.pdf", PDF, content_type="application/pdf"),
+        )
+    return o["debours"]
+
+
 # Routes à arguments : comment les construire avec les objets de l'étude A.
 ROUTES_A_ARGUMENTS = {
     "dossier_detail": lambda o: {"reference": o["dossier"].reference},
@@ -54,6 +116,18 @@ ROUTES_A_ARGUMENTS = {
     # Le flux iCalendar s'authentifie par son seul jeton : un jeton inconnu répond 404 (le
     # cloisonnement par utilisateur et par étude est testé dans test_vues_delais.py).
     "delais_ical": lambda o: {"jeton": "jeton-inconnu-de-quarante-trois-caracteres"},
+    "comptabilite_decompte": lambda o: {"reference": o["dossier"].reference},
+    "comptabilite_decompte_pdf": lambda o: {"reference": o["dossier"].reference},
+    "comptabilite_versement": lambda o: {"reference": o["dossier"].reference},
+    "comptabilite_contre_passation": lambda o: {
+        "reference": o["dossier"].reference,
+        "pk": _ecriture_a(o).pk,
+    },
+    "comptabilite_debours": lambda o: {"reference": o["dossier"].reference},
+    "comptabilite_releve": lambda o: {"pk": _releve_a(o).pk},
+    "comptabilite_ligne_confirmer": lambda o: {"pk": _ligne_releve_a(o).pk},
+    "comptabilite_ligne_ignorer": lambda o: {"pk": _ligne_releve_a(o).pk},
+    "comptabilite_debours_justificatif": lambda o: {"pk": _debours_a(o).pk},
 }
 
 # Routes qui écrivent : le rôle « lecture » reçoit 403.
@@ -69,6 +143,15 @@ ECRITURES = {
     # Réservées au principal clerc et au commissaire : 403 pour la lecture, en GET aussi.
     "approbations_file",
     "approbation_decider",
+    "comptabilite_versement",
+    "comptabilite_contre_passation",
+    "comptabilite_debours",
+    "comptabilite_ligne_confirmer",
+    "comptabilite_ligne_ignorer",
+    # Lecture en GET (liste de l'étude de l'utilisateur, voir le test plus bas), écriture en
+    # POST : import d'un relevé ; validation d'un débours (principal clerc et commissaire).
+    "comptabilite_releves",
+    "comptabilite_debours_a_valider",
 }
 # Routes de lecture : elles refusent POST (405) et ne montrent que l'étude de l'utilisateur.
 LECTURES = {
@@ -82,6 +165,10 @@ LECTURES = {
     "debiteur_recherche",
     "procedure_detail",
     "delais_tableau",
+    "comptabilite_decompte",
+    "comptabilite_decompte_pdf",
+    "comptabilite_releve",
+    "comptabilite_debours_justificatif",
 }
 # Le compte de l'utilisateur lui-même (pas de données d'une étude).
 COMPTE = {"connexion", "deconnexion", "verification", "double_facteur", "delais_ical"}
@@ -195,6 +282,56 @@ def test_les_listes_et_recherches_de_l_autre_etude_ne_montrent_rien_de_a(
         assert objets_a["dossier"].get_absolute_url() not in contenu, (nom, terme)
         assert f'-existant-{objets_a["debiteur"].pk}"' not in contenu
         assert f'-existant-{objets_a["creancier"].pk}"' not in contenu
+
+
+def test_releves_et_debours_a_valider_de_l_autre_etude_ne_montrent_rien_de_a(
+    client, autre_etude, objets_a
+):
+    """Ces deux pages sont des écritures en POST mais des listes en GET : la liste de
+    l'étude B ne montre ni le relevé, ni la ligne, ni le débours de A."""
+    releve, debours = _releve_a(objets_a), _debours_a(objets_a)
+    for utilisateur, visibles in ((objets_a["dossier"].clerc, True), (autre_etude, False)):
+        client.force_login(utilisateur)
+        _listes_comptables_montrent(client, releve, debours, objets_a, visibles)
+
+
+def _listes_comptables_montrent(client, releve, debours, objets_a, visibles):
+    """Témoin : le clerc de A voit ses objets (la page les montrerait s'ils fuyaient)."""
+    for nom, secrets in (
+        (
+            "comptabilite_releves",
+            ["releve-a.xml", reverse("comptabilite_releve", args=[releve.pk])],
+        ),
+        (
+            "comptabilite_debours_a_valider",
+            [
+                "Frais de serrurier secrets",
+                reverse("comptabilite_debours_justificatif", args=[debours.pk]),
+                objets_a["dossier"].reference,
+            ],
+        ),
+    ):
+        reponse = client.get(reverse(nom))
+        assert reponse.status_code == 200, nom
+        contenu = reponse.content.decode()
+        for secret in secrets:
+            assert (secret in contenu) is visibles, (nom, secret, visibles)
+
+
+def test_un_clerc_de_l_autre_etude_ne_valide_pas_le_debours_de_a(
+    client, autre_etude_obj, objets_a
+):
+    from comptabilite.models import StatutDebours
+    from tests.factories import creer_utilisateur
+
+    debours = _debours_a(objets_a)
+    principal_b = creer_utilisateur(etude=autre_etude_obj, role="principal_clerc", username="pb")
+    client.force_login(principal_b)
+    url = reverse("comptabilite_debours_a_valider")
+    reponse = client.post(url, {"pk": debours.pk, "decision": "valider"})
+    assert reponse.status_code == 404
+    debours.refresh_from_db()
+    assert debours.statut == StatutDebours.A_VALIDER
 
 
 @pytest.mark.parametrize("nom", sorted(ECRITURES | LECTURES))

@@ -140,3 +140,13 @@ def test_lecture_seule_ne_peut_pas_enregistrer(client, clerc, lecture):
     )
     url = reverse("comptabilite_versement", args=[dossier.reference])
     assert client.post(url, {"montant": "10", "date_valeur": "2025-06-30"}).status_code == 403
+
+
+def test_seul_le_principal_clerc_valide_un_debours_par_l_ecran(client, clerc, lecture):
+    """POST sur la file des débours : 403 pour un clerc comme pour la lecture, avant même de
+    chercher le débours ; la page reste consultable."""
+    url = reverse("comptabilite_debours_a_valider")
+    for utilisateur in (clerc, lecture):
+        client.force_login(utilisateur)
+        assert client.get(url).status_code == 200
+        assert client.post(url, {"pk": "1", "decision": "valider"}).status_code == 403

@@ -503,3 +503,18 @@ def test_le_role_lecture_voit_mais_n_ecrit_pas(client, lecture, clerc):
     assert client.get(reverse("dossier_nouveau")).status_code == 403
     assert client.post(reverse("dossier_nouveau"), donnees_creation(clerc)).status_code == 403
     assert Dossier.objects.count() == 1
+
+
+def test_fiche_mene_au_decompte_et_au_versement_selon_le_role(client, clerc, lecture):
+    dossier = creer_dossier(acteur=clerc)
+    decompte = reverse("comptabilite_decompte", args=[dossier.reference])
+    versement = reverse("comptabilite_versement", args=[dossier.reference])
+    releves = reverse("comptabilite_releves")
+    client.force_login(clerc)
+    contenu = client.get(dossier.get_absolute_url()).content.decode()
+    assert f'href="{decompte}"' in contenu and f'href="{versement}"' in contenu
+    assert f'href="{releves}"' in contenu  # entrée « Comptabilité » de la navigation
+    client.force_login(lecture)
+    contenu = client.get(dossier.get_absolute_url()).content.decode()
+    assert f'href="{decompte}"' in contenu
+    assert f'href="{versement}"' not in contenu and f'href="{releves}"' not in contenu
