@@ -2,6 +2,7 @@
 
 import pytest
 
+from comptabilite import referentiel
 from tests.factories import creer_etude, creer_utilisateur
 
 
@@ -44,3 +45,14 @@ def lecture(etude):
 def autre_etude(autre_etude_obj):
     """Un clerc d'une autre étude : il ne doit rien voir de la première."""
     return creer_utilisateur(etude=autre_etude_obj, role="clerc", username="intrus")
+
+
+@pytest.fixture(autouse=True)
+def _cache_de_reference_vide():
+    """Chaque test part d'un cache de référence vide : les données semées par la migration
+    (ou modifiées par un test) sont relues dans la transaction du test. Sans cela, un test
+    qui retire un barème laisse son cache au suivant, et un test sans base ne passe que si
+    un autre a chauffé le cache moins de 5 minutes avant (DUREE_CACHE_SECONDES)."""
+    referentiel.vider_cache()
+    yield
+    referentiel.vider_cache()

@@ -19,6 +19,9 @@ from etude.errors import DonneeManquante
 from procedures.solvabilite import Bien, Compte, evaluation_solvabilite
 from tests.factories import creer_debiteur, creer_dossier
 
+# Le barème et le RSA sont lus dans les tables de référence (semées par migration).
+pytestmark = pytest.mark.django_db
+
 LE = date(2025, 6, 15)
 
 
