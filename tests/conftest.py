@@ -56,3 +56,19 @@ def _cache_de_reference_vide():
     referentiel.vider_cache()
     yield
     referentiel.vider_cache()
+
+
+@pytest.fixture(autouse=True)
+def _donnees_reference_apres_vidage(request):
+    """Un test `transactional_db` (serveur de test, fils concurrents) vide toutes les tables
+    à la fin, y compris les données de référence semées par migration : le test suivant de
+    ce genre les recharge (idempotent, clé naturelle) avant de commencer."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
+        from comptabilite import chargement
+
+        chargement.charger(apps)
+        referentiel.vider_cache()
+    yield
