@@ -7,8 +7,10 @@ des débiteurs (noms français accentués), des dossiers numérotés à la suite
 
 Organisation : `ETAPES_PREALABLES` préparent le contexte (étude, clercs, créanciers) par
 l'ORM ; puis les dossiers sont produits par lots, et chaque lot passe par `ETAPES_PAR_LOT`,
-des fonctions qui ajoutent des lignes (tuples) aux tables du lot. Une issue ultérieure
-ajoute ses étapes (procédures, écritures, versements, échéanciers) à ces listes. Les
+des fonctions qui ajoutent des lignes (tuples) aux tables du lot. Chaque autre application
+ajoute les siennes (procédures, écritures, versements, échéanciers) par un module
+`<app>/generation.py` qui expose `generation_extension() -> Extension` (étapes préalables,
+étapes par lot, tables dans l'ordre d'écriture), découvert comme la démo. Les
 lignes sont écrites par COPY sur PostgreSQL (psycopg 3), par `bulk_create` ailleurs.
 
 Les services (`dossier_ouvrir`, un dossier par transaction avec verrou du compteur) ne
@@ -617,13 +619,14 @@ ETAPES_PAR_LOT: list[Callable[[Contexte, Lot], None]] = [
 ORDRE_TABLES = [Debiteur, Dossier, DossierDebiteur, TitreExecutoire, "etude.Evenement"]
 
 
-def _ordre(modele) -> int:
-    if isinstance(modele, str):
-        return len(ORDRE_TABLES)
-    for rang, candidat in enumerate(ORDRE_TABLES):
-        if candidat is modele or candidat == modele._meta.label:
+def _ordre(modele, ordre: list | None = None) -> int:
+    ordre = ORDRE_TABLES if ordre is None else ordre
+    for rang, candidat in enumerate(ordre):
+        if candidat is modele or (not isinstance(modele, str) and candidat == modele._meta.label):
             return rang
-    return len(ORDRE_TABLES)
+        if isinstance(modele, str) and candidat == modele:
+            return rang
+    return len(ordre)
 
 
 # --- écriture ---------------------------------------------------------------------------
@@ -650,8 +653,44 @@ def _ecrire_orm(table: Table) -> None:
     modele.objects.bulk_create(objets, batch_size=500)
 
 
-def _tables_du_lot(ctx: Contexte) -> list[type[models.Model]]:
-    return [Debiteur, Dossier, DossierDebiteur, TitreExecutoire, _evenement()]
+@dataclass(frozen=True)
+class Extension:
+    """Ce qu'une application ajoute à la génération : ses étapes préalables (contexte), ses
+    étapes par lot (lignes), et ses tables dans l'ordre d'écriture (une table après celles
+    qu'elle référence). Fournie par `<app>/generation.py: generation_extension()`."""
+
+    prealables: tuple[Callable[[Contexte], None], ...] = ()
+    par_lot: tuple[Callable[[Contexte, Lot], None], ...] = ()
+    tables: tuple = ()
+
+
+def extensions() -> list[Extension]:
+    """Les extensions des applications installées (ordre d'INSTALLED_APPS), comme la démo."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    resultat = []
+    for config in apps.get_app_configs():
+        if config.name == "dossiers":
+            continue
+        nom_module = f"{config.name}.generation"
+        try:
+            trouve = importlib.util.find_spec(nom_module) is not None
+        except ModuleNotFoundError:
+            trouve = False
+        if not trouve:
+            continue
+        fournir = getattr(importlib.import_module(nom_module), "generation_extension", None)
+        if fournir is not None:
+            resultat.append(fournir())
+    return resultat
+
+
+def _tables_du_lot(ctx: Contexte, exts: list[Extension] = ()) -> list[type[models.Model]]:
+    base = [Debiteur, Dossier, DossierDebiteur, TitreExecutoire, _evenement()]
+    return base + [t for ext in exts for t in ext.tables]
 
 
 def _index_secondaires(curseur, tables: list[str]) -> list[tuple[str, str]]:
@@ -751,9 +790,13 @@ def generer(
         maintenant=timezone.now().astimezone(UTC).replace(microsecond=0),
     )
     postgresql = connection.vendor == "postgresql"
-    modeles = _tables_du_lot(ctx)
+    exts = extensions()
+    modeles = _tables_du_lot(ctx, exts)
+    ordre = ORDRE_TABLES + [t for ext in exts for t in ext.tables]
+    prealables = ETAPES_PREALABLES + [e for ext in exts for e in ext.prealables]
+    par_lot = ETAPES_PAR_LOT + [e for ext in exts for e in ext.par_lot]
     with transaction.atomic():
-        for etape in ETAPES_PREALABLES:
+        for etape in prealables:
             t0 = time.perf_counter()
             if etape is etape_etude:
                 etape(ctx, siret=siret)
@@ -807,10 +850,10 @@ def generer(
             while faits < dossiers:
                 lot = Lot(taille=min(taille_lot, dossiers - faits))
                 t0 = time.perf_counter()
-                for etape in ETAPES_PAR_LOT:
+                for etape in par_lot:
                     etape(ctx, lot)
                 t1 = time.perf_counter()
-                for table in sorted(lot.tables.values(), key=lambda t: _ordre(t.modele)):
+                for table in sorted(lot.tables.values(), key=lambda t: _ordre(t.modele, ordre)):
                     if postgresql:
                         _ecrire_copy(curseur, table)
                     else:
