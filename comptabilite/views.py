@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from actes.rendu import Pied, rendre_pdf
 from comptabilite import services
 from comptabilite.camt053 import ReleveInvalide
 from comptabilite.forms import ContrePassationForm, DeboursForm, ReleveForm, VersementForm
@@ -28,7 +30,6 @@ from comptabilite.models import (
     StatutDebours,
     StatutLigne,
 )
-from comptabilite.pdf import rendre_pdf
 from dossiers.models import Dossier
 from etude.views import ecriture_requise
 
@@ -95,7 +96,8 @@ def decompte_pdf(request, reference: str):
     dossier = _dossier(request, reference)
     contexte = _contexte_decompte(request, dossier)
     contexte["etude"] = request.user.etude
-    pdf = rendre_pdf("comptabilite/decompte_pdf.html", contexte)
+    html = render_to_string("comptabilite/decompte_pdf.html", contexte)
+    pdf = rendre_pdf(html, pied=Pied(reference_dossier=dossier.reference))
     reponse = HttpResponse(pdf, content_type="application/pdf")
     nom = f"decompte-{dossier.reference}-{contexte['le']:%Y-%m-%d}.pdf"
     reponse["Content-Disposition"] = f'inline; filename="{nom}"'
