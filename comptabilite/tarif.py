@@ -17,10 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from comptabilite.monnaie import ZERO, arrondir, controler_date, controler_montant, euros
+from comptabilite.monnaie import (
+    ZERO,
+    arrondir,
+    controler_date,
+    controler_montant,
+    date_fr,
+    euros,
+)
 from etude.errors import DonneeManquante
 
 # CGI art. 278 : taux normal de 20 % (métropole ; taux différents dans certains DOM, F10404).
@@ -303,3 +310,140 @@ def tva(montant_ht: Decimal, taux: Decimal = TAUX_TVA_NORMAL) -> Decimal:
 def ttc(montant_ht: Decimal, taux: Decimal = TAUX_TVA_NORMAL) -> Decimal:
     """Montant toutes taxes comprises : HT + TVA arrondie."""
     return controler_montant(montant_ht, "Le montant HT") + tva(montant_ht, taux)
+
+
+# --- Délais de paiement (C. com. A444-44, prestation n° 204) --------------------------------
+
+CODE_DELAIS_PAIEMENT = "204"
+CODE_PLAFOND_DELAIS_PAIEMENT = "204-plafond"
+# A444-44 : l'émolument « n'est dû qu'à l'issue d'un délai de six mois à compter du premier
+# versement » (domaine/argent.md § 6.5).
+MOIS_AVANT_EXIGIBILITE = 6
+
+
+@dataclass(frozen=True)
+class CalculDelaisPaiement:
+    """Émoluments A444-44 d'un plan de paiement dus au `le` (HT), avec leur détail."""
+
+    le: date
+    acomptes: int
+    exigible_le: date | None
+    montant: Decimal
+    plafond: Decimal
+    plafond_applique: bool = False
+    explication: str = ""
+    a_verifier: tuple[str, ...] = ()
+    article: str = "A444-44"
+
+
+def _six_mois_apres(jour: date) -> date:
+    """Même quantième six mois plus tard (dernier jour du mois s'il n'existe pas)."""
+    from procedures.delais import ajouter_mois
+
+    return ajouter_mois(jour, MOIS_AVANT_EXIGIBILITE)
+
+
+def emoluments_delais_paiement_selon_tarif(
+    acomptes: Sequence[tuple[date, Decimal]],
+    *,
+    premier_versement: date,
+    le: date,
+    plafond: Decimal,
+) -> CalculDelaisPaiement:
+    """Cœur pur de A444-44 : `acomptes` (date, émolument unitaire en vigueur ce jour-là),
+    sans le versement du solde, premier versement du plan `premier_versement`.
+
+    Rien n'est dû tant que six mois ne se sont pas écoulés depuis le premier versement
+    (« à l'issue » : à partir du lendemain du même quantième six mois plus tard) ; ensuite,
+    un émolument par acompte versé jusqu'au `le`, dans la limite du `plafond` en vigueur.
+    """
+    controler_date(le, "La date (le)")
+    controler_date(premier_versement, "La date du premier versement")
+    plafond = controler_montant(plafond, "Le plafond")
+    fin_delai = _six_mois_apres(premier_versement)
+    retenus = [(jour, unitaire) for jour, unitaire in acomptes if jour <= le]
+    if le <= fin_delai:
+        return CalculDelaisPaiement(
+            le=le,
+            acomptes=len(retenus),
+            exigible_le=fin_delai + timedelta(days=1),
+            montant=ZERO,
+            plafond=plafond,
+            explication=(
+                f"Six mois non écoulés depuis le premier versement du {date_fr(premier_versement)}"
+                f" : rien n'est dû avant le {date_fr(fin_delai + timedelta(days=1))}."
+            ),
+        )
+    somme = sum((controler_montant(u, "L'émolument par acompte") for _, u in retenus), ZERO)
+    return CalculDelaisPaiement(
+        le=le,
+        acomptes=len(retenus),
+        exigible_le=fin_delai + timedelta(days=1),
+        montant=min(somme, plafond),
+        plafond=plafond,
+        plafond_applique=somme > plafond,
+        explication=(
+            f"{len(retenus)} acompte(s) : {euros(somme)}, plafond de {euros(plafond)}."
+            if somme > plafond
+            else f"{len(retenus)} acompte(s) : {euros(somme)}."
+        ),
+    )
+
+
+def calculer_emoluments_delais_paiement(
+    versements: Sequence[date], *, le: date, dernier_est_solde: bool = False
+) -> CalculDelaisPaiement:
+    """Émoluments A444-44 (n° 204, à la charge du débiteur) dus au `le` pour un plan dont
+    les versements sont datés `versements` (tous, dans l'ordre ; le dernier est le solde si
+    `dernier_est_solde`, et ne compte pas). Chaque acompte vaut l'émolument en vigueur à sa
+    date ; le plafond est celui en vigueur au `le`. HT : la TVA s'ajoute (`tva`)."""
+    from comptabilite import referentiel
+
+    controler_date(le, "La date (le)")
+    dates = sorted(controler_date(v, "La date d'un versement") for v in versements)
+    if not dates:
+        raise ValueError("Un plan sans versement ne porte aucun émolument A444-44.")
+    acomptes_dates = dates[:-1] if dernier_est_solde else dates
+    avertissements: list[str] = []
+    acomptes = []
+    for jour in acomptes_dates:
+        if jour > le:
+            continue
+        fixe = referentiel.emolument_fixe(CODE_DELAIS_PAIEMENT, jour)
+        acomptes.append((jour, fixe.montant))
+        avertissement = fixe.provenance.avertissement(
+            f"Émolument n° 204 par acompte ({euros(fixe.montant)})"
+        )
+        if avertissement and avertissement not in avertissements:
+            avertissements.append(avertissement)
+    plafond = referentiel.emolument_fixe(CODE_PLAFOND_DELAIS_PAIEMENT, le)
+    avertissement = plafond.provenance.avertissement(
+        f"Plafond des émoluments n° 204 ({euros(plafond.montant)})"
+    )
+    if avertissement:
+        avertissements.append(avertissement)
+    calcul = emoluments_delais_paiement_selon_tarif(
+        acomptes, premier_versement=dates[0], le=le, plafond=plafond.montant
+    )
+    return replace(calcul, a_verifier=tuple(avertissements))
+
+
+def emolument_echeance(
+    *,
+    versements_precedents: Sequence[date],
+    le: date,
+    solde: bool = False,
+    deja_facture: Decimal = ZERO,
+) -> Decimal:
+    """Émolument A444-44 HT à passer pour le versement du `le` d'un plan de paiement (un
+    aide des échéanciers l'appelle à chaque échéance payée) : ce qui est dû au `le`, le
+    versements précédents et celui-ci compris, moins `deja_facture` pour ce plan.
+
+    Rien avant six mois depuis le premier versement ; à l'échéance qui les passe, les
+    acomptes antérieurs deviennent dus d'un coup ; le versement du solde (`solde=True`) ne
+    compte pas ; le total reste dans le plafond. Jamais négatif."""
+    deja_facture = controler_montant(deja_facture, "Le montant déjà facturé")
+    calcul = calculer_emoluments_delais_paiement(
+        [*versements_precedents, le], le=le, dernier_est_solde=solde
+    )
+    return max(calcul.montant - deja_facture, ZERO)

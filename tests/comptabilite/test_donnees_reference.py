@@ -57,7 +57,7 @@ def test_migration_seme_toutes_les_tables():
         "PeriodeTarifaire": 3,
         "BaremeTarifaire": 8,
         "BaremeCoefficient": 2,
-        "EmolumentFixe": 44,
+        "EmolumentFixe": 48,
     }
 
 
@@ -104,7 +104,7 @@ def test_chargement_idempotent_et_le_fichier_fait_foi():
     chargement.charger(registre)
     chargement.charger(registre)
     assert models.TauxInteretLegal.objects.count() == 46
-    assert models.EmolumentFixe.objects.count() == 44
+    assert models.EmolumentFixe.objects.count() == 48
     assert models.TauxInteretLegal.objects.get(
         semestre_debut=date(2016, 7, 1), categorie="particulier"
     ).taux == D("4.35")
