@@ -43,9 +43,16 @@ def _delais(le: date) -> dict:
     return passe_delais(le)
 
 
+def _echeances(le: date) -> dict:
+    from relances.services.echeanciers import passe_echeances
+
+    return passe_echeances(le)
+
+
 PARTIES: list[Partie] = [
     Partie("interets", "Intérêts courus (C. mon. fin. L313-2, L313-3)", _interets),
     Partie("delais", "Délais échus, caducités, alertes de prescription", _delais),
+    Partie("echeances", "Échéances : payées, manquées, plans à déchoir", _echeances),
 ]
 
 

@@ -1,0 +1,1 @@
+"""Cas d'usage du recouvrement amiable, un module par sujet (`echeanciers`, ...)."""

@@ -1,0 +1,670 @@
+"""Cas d'usage des échéanciers : proposer, accepter, approuver, rapprocher les versements,
+mettre en demeure, prononcer la déchéance du terme ; la partie de nuit ; la requête des
+échéances manquées que lit le scénario de relance.
+
+Chaque fonction qui écrit est atomique et laisse un `Evenement` par changement d'état.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from comptabilite.monnaie import date_fr, euros
+from dossiers.models import Dossier, Phase
+from etude.audit import evenement_enregistrer, instantane
+from etude.errors import DonneeManquante, RegleMetier
+from etude.models import Utilisateur
+
+from .. import echeancier_calcul as calcul
+from ..models import (
+    Echeance,
+    Echeancier,
+    EtatEcheance,
+    EtatEcheancier,
+    PolitiqueEcheancier,
+    SuiteDecheance,
+)
+
+ZERO = Decimal("0.00")
+CHAMPS_SUIVI = ["etat", "a_decheoir_depuis", "mise_en_demeure_le", "dechu_le", "suite"]
+
+
+def _exiger_ecriture(acteur: Utilisateur, *objets) -> None:
+    if not acteur.peut_ecrire:
+        raise PermissionDenied("Votre rôle ne permet pas de modifier ce dossier.")
+    for objet in objets:
+        if objet.etude_id != acteur.etude_id:
+            raise PermissionDenied("Ce dossier appartient à une autre étude.")
+
+
+# --- Capacité et propositions (lecture) ------------------------------------------------------
+
+
+@dataclass
+class Capacite:
+    revenus: Decimal
+    personnes_a_charge: int
+    quotite_saisissable: Decimal
+    reste_a_vivre: Decimal
+    mensuelle: Decimal
+
+
+def capacite_du_debiteur(dossier: Dossier, *, le: date) -> Capacite:
+    """Capacité mensuelle du premier débiteur du dossier : revenus et foyer saisis sur sa
+    fiche, quotité saisissable du barème en vigueur le `le`, reste-à-vivre de l'étude."""
+    from comptabilite.saisissable import quotite_saisissable
+
+    partie = dossier.parties.select_related("debiteur").first()
+    if partie is None:
+        raise DonneeManquante("Le dossier n'a pas de débiteur.")
+    debiteur = partie.debiteur
+    if debiteur.revenus_mensuels_nets is None:
+        raise DonneeManquante(
+            f"Revenus de {debiteur.designation} inconnus : saisir ses revenus mensuels nets "
+            f"et ses personnes à charge sur sa fiche (dossier {dossier.reference})."
+        )
+    politique = PolitiqueEcheancier.de(dossier.etude_id)
+    reste = politique.reste_a_vivre_foyer(debiteur.personnes_a_charge)
+    quotite = quotite_saisissable(
+        debiteur.revenus_mensuels_nets, personnes_a_charge=debiteur.personnes_a_charge, le=le
+    )
+    return Capacite(
+        revenus=debiteur.revenus_mensuels_nets,
+        personnes_a_charge=debiteur.personnes_a_charge,
+        quotite_saisissable=quotite,
+        reste_a_vivre=reste,
+        mensuelle=calcul.capacite_mensuelle(
+            debiteur.revenus_mensuels_nets, quotite_saisissable=quotite, reste_a_vivre=reste
+        ),
+    )
+
+
+@dataclass
+class Du:
+    frais: Decimal
+    interets: Decimal
+    principal: Decimal
+
+    def a_echelonner(self, *, remise_interets: bool, remise_frais: bool) -> Decimal:
+        return (
+            self.principal
+            + (ZERO if remise_interets else self.interets)
+            + (ZERO if remise_frais else self.frais)
+        )
+
+
+def du_du_dossier(dossier: Dossier) -> Du:
+    """Ce que le grand livre dit dû, par poste (intérêts courus jusqu'à la dernière nuit)."""
+    from comptabilite.services import grand_livre_ouvrir
+
+    solde = grand_livre_ouvrir(dossier=dossier)
+    return Du(frais=solde.frais, interets=solde.interets, principal=solde.principal)
+
+
+def motifs_hors_politique(
+    politique: PolitiqueEcheancier, *, nombre: int, remise_interets: bool, remise_frais: bool
+) -> list[str]:
+    motifs = []
+    if nombre > politique.duree_max_mois:
+        motifs.append(
+            f"{nombre} échéances mensuelles : au-delà de la durée de l'étude "
+            f"({politique.duree_max_mois} mois)"
+        )
+    if remise_interets and not politique.remise_interets_autorisee:
+        motifs.append("remise des intérêts")
+    if remise_frais and not politique.remise_frais_autorisee:
+        motifs.append("remise des frais")
+    return motifs
+
+
+@dataclass
+class Propositions:
+    du: Du
+    montant: Decimal
+    capacite: Capacite | None
+    propositions: list[calcul.Proposition] = field(default_factory=list)
+    erreurs: list[str] = field(default_factory=list)
+    politique: PolitiqueEcheancier | None = None
+
+
+def propositions_calculer(
+    dossier: Dossier,
+    *,
+    le: date,
+    premiere: date,
+    remise_interets: bool = False,
+    remise_frais: bool = False,
+) -> Propositions:
+    """Les plans à proposer au débiteur (rien n'est enregistré)."""
+    politique = PolitiqueEcheancier.de(dossier.etude_id)
+    du = du_du_dossier(dossier)
+    montant = du.a_echelonner(remise_interets=remise_interets, remise_frais=remise_frais)
+    resultat = Propositions(du=du, montant=montant, capacite=None, politique=politique)
+    if montant <= 0:
+        resultat.erreurs.append("Rien n'est dû : il n'y a rien à échelonner.")
+        return resultat
+    try:
+        resultat.capacite = capacite_du_debiteur(dossier, le=le)
+    except DonneeManquante as manque:
+        resultat.erreurs.append(str(manque))
+        capacite = ZERO
+    else:
+        capacite = resultat.capacite.mensuelle
+    resultat.propositions = calcul.proposer(
+        montant, capacite=capacite, duree_max_mois=politique.duree_max_mois, premiere=premiere
+    )
+    return resultat
+
+
+# --- Accepter, approuver ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def echeancier_accepter(
+    *,
+    acteur: Utilisateur,
+    dossier: Dossier,
+    nombre: int,
+    premiere: date,
+    le: date,
+    remise_interets: bool = False,
+    remise_frais: bool = False,
+) -> Echeancier:
+    """Enregistre le plan que le débiteur accepte : `nombre` échéances mensuelles à partir de
+    `premiere`, sur le dû du grand livre (moins ce qui est remis). Dans la politique de
+    l'étude, le plan court aussitôt ; hors politique, il attend le principal clerc."""
+    _exiger_ecriture(acteur, dossier)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not isinstance(nombre, int) or not 1 <= nombre <= 120:
+        raise ValidationError({"nombre": "Le nombre d'échéances va de 1 à 120."})
+    if premiere < le:
+        raise ValidationError(
+            {"premiere": "La première échéance ne peut pas précéder le jour de l'accord."}
+        )
+    if dossier.statut not in ("ouvert", "suspendu"):
+        raise RegleMetier(f"Le dossier {dossier.reference} est {dossier.get_statut_display()}.")
+    if Echeancier.objects.filter(dossier=dossier).actifs().exists():
+        raise RegleMetier("Ce dossier a déjà un échéancier en cours ou à approuver.")
+    politique = PolitiqueEcheancier.de(dossier.etude_id)
+    du = du_du_dossier(dossier)
+    montant = du.a_echelonner(remise_interets=remise_interets, remise_frais=remise_frais)
+    if montant <= 0:
+        raise RegleMetier("Rien n'est dû : il n'y a rien à échelonner.")
+    try:
+        capacite = capacite_du_debiteur(dossier, le=le).mensuelle
+    except DonneeManquante:
+        capacite = None  # un plan peut être accepté sans revenus connus ; la page le dit
+    try:
+        prevues = calcul.echelonner(montant, nombre=nombre, premiere=premiere)
+    except ValueError as erreur:
+        raise ValidationError({"nombre": str(erreur)}) from None
+    motifs = motifs_hors_politique(
+        politique, nombre=nombre, remise_interets=remise_interets, remise_frais=remise_frais
+    )
+    echeancier = Echeancier(
+        etude_id=dossier.etude_id,
+        dossier=dossier,
+        montant=montant,
+        du_frais=du.frais,
+        du_interets=du.interets,
+        du_principal=du.principal,
+        remise_interets=remise_interets,
+        remise_frais=remise_frais,
+        nombre=nombre,
+        capacite=capacite,
+        motifs_hors_politique=motifs,
+        accepte_le=le,
+        accepte_par=acteur,
+    )
+    if motifs:
+        echeancier.soumettre()
+    else:
+        echeancier.ouvrir()
+    echeancier.save()
+    Echeance.objects.bulk_create(
+        Echeance(echeancier=echeancier, rang=p.rang, date=p.date, montant=p.montant)
+        for p in prevues
+    )
+    libelle = (
+        f"Échéancier accepté : {nombre} échéances de {euros(prevues[0].montant)} "
+        f"(dernière {euros(prevues[-1].montant)}), total {euros(montant)}, à partir du "
+        f"{date_fr(premiere)}"
+    )
+    if motifs:
+        libelle += " ; hors politique (" + ", ".join(motifs) + ") : à approuver"
+    evenement_enregistrer(
+        etude_id=dossier.etude_id,
+        acteur=acteur,
+        action="echeancier_accepter",
+        libelle=libelle,
+        objet=echeancier,
+        dossier=dossier,
+        apres=instantane(
+            echeancier,
+            ["etat", "montant", "nombre", "remise_interets", "remise_frais", "accepte_le"],
+        )
+        | {"motifs_hors_politique": motifs},
+    )
+    return echeancier
+
+
+@transaction.atomic
+def echeancier_decider(
+    *, acteur: Utilisateur, echeancier: Echeancier, approuve: bool, commentaire: str = ""
+) -> Echeancier:
+    """Le principal clerc (ou le commissaire) approuve ou refuse un plan hors politique."""
+    _exiger_ecriture(acteur, echeancier)
+    if not acteur.est_principal:
+        raise PermissionDenied(
+            "Seuls le principal clerc et le commissaire de justice approuvent un échéancier "
+            "hors politique."
+        )
+    echeancier = Echeancier.objects.select_for_update().get(pk=echeancier.pk)
+    if echeancier.etat != EtatEcheancier.A_APPROUVER:
+        raise RegleMetier("Cet échéancier n'attend pas d'approbation.")
+    if not approuve and not commentaire.strip():
+        raise ValidationError({"commentaire": "Indiquez pourquoi le plan est refusé."})
+    avant = instantane(echeancier, ["etat"])
+    if approuve:
+        echeancier.approuver()
+    else:
+        echeancier.refuser()
+    echeancier.decide_par = acteur
+    echeancier.decide_le = timezone.now()
+    echeancier.commentaire_decision = commentaire.strip()
+    echeancier.save(update_fields=["etat", "decide_par", "decide_le", "commentaire_decision"])
+    evenement_enregistrer(
+        etude_id=echeancier.etude_id,
+        acteur=acteur,
+        action="echeancier_approuver" if approuve else "echeancier_refuser",
+        libelle=(
+            "Échéancier hors politique approuvé"
+            if approuve
+            else f"Échéancier hors politique refusé : {commentaire.strip()}"
+        ),
+        objet=echeancier,
+        dossier=echeancier.dossier,
+        avant=avant,
+        apres=instantane(echeancier, ["etat", "commentaire_decision"]),
+    )
+    return echeancier
+
+
+# --- Rapprochement des versements --------------------------------------------------------------
+
+
+def versements_du_plan(echeancier: Echeancier, *, le: date) -> list[tuple[date, Decimal]]:
+    """Les versements du dossier depuis l'accord du plan jusqu'au `le`, hors versements
+    annulés par contre-passation (date de valeur, montant)."""
+    from comptabilite.models import Ecriture, Versement
+
+    annule = Ecriture.objects.filter(versement=OuterRef("pk"), contre_passe__isnull=False)
+    return list(
+        Versement.objects.filter(
+            dossier_id=echeancier.dossier_id,
+            date_valeur__gte=echeancier.accepte_le,
+            date_valeur__lte=le,
+        )
+        .exclude(Exists(annule))
+        .order_by("date_valeur", "id")
+        .values_list("date_valeur", "montant")
+    )
+
+
+def _evenement_nuit(echeancier: Echeancier, acteur, action: str, libelle: str, **valeurs):
+    evenement_enregistrer(
+        etude_id=echeancier.etude_id,
+        acteur=acteur,
+        action=action,
+        libelle=libelle,
+        objet=echeancier,
+        dossier=echeancier.dossier,
+        **valeurs,
+    )
+
+
+@dataclass
+class ResultatRapprochement:
+    echeances_changees: int = 0
+    nouvelles_manquees: int = 0
+    solde: bool = False
+    a_decheoir: bool = False
+    emolument_passe: Decimal = ZERO
+    avertissements: list[str] = field(default_factory=list)
+
+
+def _titre_delivre(dossier: Dossier) -> date | None:
+    """Date de délivrance du titre exécutoire (A444-44 : délais accordés au débiteur
+    « poursuivi en vertu d'une décision de justice ou d'un acte ou d'un titre en forme
+    exécutoire »), ou None sans titre."""
+    titre = dossier.titres.order_by("date_titre", "id").first()
+    return titre.date_titre if titre else None
+
+
+@transaction.atomic
+def echeancier_rapprocher(
+    *, echeancier: Echeancier, le: date, acteur: Utilisateur | None = None
+) -> ResultatRapprochement:
+    """Rapproche les versements du dossier des échéances au `le` : état de chaque échéance
+    (payée, partielle, en retard), manquement constaté une fois (`manquee_le`, que lit le
+    scénario de relance), plan soldé, déchéance possible après la grâce de l'étude,
+    émolument A444-44 passé au grand livre. Idempotent pour un même `le` : une seconde
+    exécution n'écrit rien."""
+    if acteur is not None:
+        _exiger_ecriture(acteur, echeancier)
+    echeancier = (
+        Echeancier.objects.select_for_update().select_related("dossier").get(pk=echeancier.pk)
+    )
+    resultat = ResultatRapprochement()
+    if echeancier.etat != EtatEcheancier.EN_COURS:
+        return resultat
+    politique = PolitiqueEcheancier.de(echeancier.etude_id)
+    echeances = list(echeancier.echeances.order_by("rang"))
+    prevues = [calcul.EcheancePrevue(e.rang, e.date, e.montant) for e in echeances]
+    versements = versements_du_plan(echeancier, le=le)
+    rapprochement = calcul.rapprocher(prevues, versements, le=le)
+    changees = []
+    for echeance, etat in zip(echeances, rapprochement.echeances, strict=True):
+        nouvelle_manquee = etat.manquee and echeance.manquee_le is None
+        if (echeance.paye, echeance.etat, echeance.payee_le) == (
+            etat.paye,
+            etat.etat,
+            etat.payee_le,
+        ) and not nouvelle_manquee:
+            continue
+        avant = instantane(echeance, ["paye", "etat", "payee_le", "manquee_le"])
+        echeance.paye, echeance.etat, echeance.payee_le = etat.paye, etat.etat, etat.payee_le
+        if nouvelle_manquee:
+            echeance.manquee_le = le
+            resultat.nouvelles_manquees += 1
+        changees.append(echeance)
+        if avant["etat"] != echeance.etat or nouvelle_manquee:
+            _evenement_nuit(
+                echeancier,
+                acteur,
+                "echeance_etat",
+                f"Échéance {echeance.rang} du {date_fr(echeance.date)} "
+                f"({euros(echeance.montant)}) : {EtatEcheance(echeance.etat).label.lower()}"
+                f", payé {euros(echeance.paye)}",
+                avant=avant,
+                apres=instantane(echeance, ["paye", "etat", "payee_le", "manquee_le"]),
+            )
+    if changees:
+        Echeance.objects.bulk_update(changees, ["paye", "etat", "payee_le", "manquee_le"])
+    resultat.echeances_changees = len(changees)
+    champs = set()
+    if echeancier.verse != rapprochement.verse:
+        echeancier.verse = rapprochement.verse
+        champs.add("verse")
+    # Déchéance possible : la grâce de l'étude est passée depuis la plus ancienne échéance
+    # manquée ; le débiteur qui se remet à jour sort de cette liste.
+    manquees = rapprochement.manquees
+    possible = (
+        calcul.decheance_possible_le(manquees[0].date, grace_jours=politique.grace_jours)
+        if manquees
+        else None
+    )
+    a_decheoir = possible if possible is not None and possible <= le else None
+    if a_decheoir != echeancier.a_decheoir_depuis:
+        avant = instantane(echeancier, ["a_decheoir_depuis"])
+        echeancier.a_decheoir_depuis = a_decheoir
+        champs.add("a_decheoir_depuis")
+        _evenement_nuit(
+            echeancier,
+            acteur,
+            "echeancier_a_decheoir" if a_decheoir else "echeancier_a_jour",
+            (
+                f"Échéance du {date_fr(manquees[0].date)} impayée après la grâce de "
+                f"{politique.grace_jours} jours : déchéance du terme à prononcer (après mise "
+                f"en demeure)"
+                if a_decheoir
+                else "Le débiteur s'est remis à jour : plus de déchéance à prononcer"
+            ),
+            avant=avant,
+            apres=instantane(echeancier, ["a_decheoir_depuis"]),
+        )
+    resultat.a_decheoir = a_decheoir is not None
+    emolument = _emolument_a444_44(echeancier, rapprochement, le, acteur, resultat)
+    if emolument is not None:
+        champs.add("emolument_percu")
+    if rapprochement.solde_le is not None:
+        avant = instantane(echeancier, ["etat", "solde_le"])
+        echeancier.solder()
+        echeancier.solde_le = rapprochement.solde_le
+        champs |= {"etat", "solde_le"}
+        resultat.solde = True
+        _evenement_nuit(
+            echeancier,
+            acteur,
+            "echeancier_solder",
+            f"Échéancier soldé le {date_fr(rapprochement.solde_le)} "
+            f"({euros(rapprochement.verse)} versés)",
+            avant=avant,
+            apres=instantane(echeancier, ["etat", "solde_le"]),
+        )
+    if champs or echeancier.rapproche_le != le:
+        echeancier.rapproche_le = le
+        champs.add("rapproche_le")
+        echeancier.save(update_fields=sorted(champs))
+    return resultat
+
+
+def _emolument_a444_44(echeancier, rapprochement, le, acteur, resultat) -> Decimal | None:
+    """Passe au grand livre ce qui reste dû de l'émolument A444-44 ; rend le nouveau total
+    passé, ou None si rien n'a changé. Tarif manquant : avertissement, rien n'est passé."""
+    from comptabilite import tarif
+    from comptabilite.models import NatureEcriture
+    from comptabilite.services import frais_enregistrer
+
+    if _titre_delivre(echeancier.dossier) is None:
+        return None  # sans titre exécutoire, A444-44 ne s'applique pas (L111-8 : amiable)
+    if not rapprochement.acomptes:
+        return None
+    try:
+        du = tarif.calculer_emoluments_delais_paiement(
+            rapprochement.acomptes, le=le, dernier_est_solde=rapprochement.solde_le is not None
+        ).montant
+    except DonneeManquante as manque:
+        resultat.avertissements.append(f"Émolument A444-44 non calculé : {manque}")
+        return None
+    difference = du - echeancier.emolument_percu
+    if difference <= 0:
+        return None
+    frais_enregistrer(
+        acteur=acteur,
+        dossier=echeancier.dossier,
+        nature=NatureEcriture.EMOLUMENT,
+        montant_ht=difference,
+        date_valeur=le,
+        libelle="Émolument des délais de paiement (C. com. A444-44, n° 204)",
+        cause_id=f"echeancier-{echeancier.pk}",
+    )
+    echeancier.emolument_percu = du
+    resultat.emolument_passe = difference
+    if acteur is None:
+        _evenement_nuit(
+            echeancier,
+            None,
+            "echeancier_emolument",
+            f"Émolument A444-44 passé : {euros(difference)} HT (total {euros(du)})",
+            apres={"emolument_percu": str(du)},
+        )
+    return du
+
+
+# --- Mise en demeure et déchéance du terme ---------------------------------------------------
+
+
+@transaction.atomic
+def echeancier_mettre_en_demeure(
+    *, acteur: Utilisateur, echeancier: Echeancier, le: date
+) -> Echeancier:
+    """Constate l'envoi de la mise en demeure préalable à la déchéance du terme : elle n'est
+    possible qu'une fois la grâce de l'étude passée après une échéance manquée."""
+    _exiger_ecriture(acteur, echeancier)
+    echeancier = Echeancier.objects.select_for_update().get(pk=echeancier.pk)
+    if echeancier.etat != EtatEcheancier.EN_COURS:
+        raise RegleMetier("Seul un échéancier en cours peut faire l'objet d'une mise en demeure.")
+    if echeancier.a_decheoir_depuis is None or le < echeancier.a_decheoir_depuis:
+        raise RegleMetier(
+            "Aucune échéance n'est impayée au-delà de la grâce de l'étude : pas de mise en "
+            "demeure."
+        )
+    if echeancier.mise_en_demeure_le is not None:
+        raise RegleMetier(
+            f"La mise en demeure a déjà été faite le {date_fr(echeancier.mise_en_demeure_le)}."
+        )
+    avant = instantane(echeancier, ["mise_en_demeure_le"])
+    echeancier.mise_en_demeure_le = le
+    echeancier.save(update_fields=["mise_en_demeure_le"])
+    politique = PolitiqueEcheancier.de(echeancier.etude_id)
+    _evenement_nuit(
+        echeancier,
+        acteur,
+        "echeancier_mettre_en_demeure",
+        f"Mise en demeure du {date_fr(le)} : payer l'arriéré sous "
+        f"{politique.delai_mise_en_demeure_jours} jours, faute de quoi la déchéance du terme "
+        f"sera prononcée",
+        avant=avant,
+        apres=instantane(echeancier, ["mise_en_demeure_le"]),
+    )
+    return echeancier
+
+
+def decheance_possible_a_partir_du(echeancier: Echeancier) -> date | None:
+    if echeancier.mise_en_demeure_le is None:
+        return None
+    politique = PolitiqueEcheancier.de(echeancier.etude_id)
+    return echeancier.mise_en_demeure_le + timedelta(
+        days=politique.delai_mise_en_demeure_jours + 1
+    )
+
+
+@transaction.atomic
+def echeancier_prononcer_decheance(
+    *, acteur: Utilisateur, echeancier: Echeancier, le: date, suite: str
+) -> Echeancier:
+    """Prononce la déchéance du terme : tout le solde redevient exigible. Il faut une
+    mise en demeure restée sans effet pendant le délai de l'étude, et une échéance toujours
+    impayée au `le`. Le dossier retourne à son scénario de relance, ou passe en phase
+    judiciaire."""
+    _exiger_ecriture(acteur, echeancier)
+    if suite not in SuiteDecheance.values:
+        raise ValidationError({"suite": "Choisissez la suite : scénario ou voie judiciaire."})
+    echeancier_rapprocher(echeancier=echeancier, le=le, acteur=acteur)
+    echeancier = (
+        Echeancier.objects.select_for_update().select_related("dossier").get(pk=echeancier.pk)
+    )
+    if echeancier.etat != EtatEcheancier.EN_COURS:
+        raise RegleMetier(
+            f"L'échéancier est {echeancier.get_etat_display().lower()} : pas de déchéance."
+        )
+    if echeancier.a_decheoir_depuis is None:
+        raise RegleMetier("Le débiteur est à jour de ses échéances : pas de déchéance.")
+    possible = decheance_possible_a_partir_du(echeancier)
+    if possible is None:
+        raise RegleMetier("La déchéance du terme suppose une mise en demeure préalable.")
+    if le < possible:
+        raise RegleMetier(
+            f"La mise en demeure du {date_fr(echeancier.mise_en_demeure_le)} laisse au "
+            f"débiteur jusqu'au {date_fr(possible - timedelta(days=1))} : déchéance possible "
+            f"à partir du {date_fr(possible)}."
+        )
+    avant = instantane(echeancier, CHAMPS_SUIVI)
+    echeancier.prononcer_decheance()
+    echeancier.dechu_le = le
+    echeancier.suite = suite
+    echeancier.save(update_fields=["etat", "dechu_le", "suite"])
+    _evenement_nuit(
+        echeancier,
+        acteur,
+        "echeancier_prononcer_decheance",
+        f"Déchéance du terme prononcée le {date_fr(le)} ; suite : "
+        f"{SuiteDecheance(suite).label.lower()}",
+        avant=avant,
+        apres=instantane(echeancier, CHAMPS_SUIVI),
+    )
+    dossier = echeancier.dossier
+    if suite == SuiteDecheance.JUDICIAIRE and dossier.phase != Phase.JUDICIAIRE:
+        avant_dossier = instantane(dossier, ["phase"])
+        dossier.phase = Phase.JUDICIAIRE
+        dossier.save(update_fields=["phase", "modifie_le"])
+        evenement_enregistrer(
+            etude_id=dossier.etude_id,
+            acteur=acteur,
+            action="dossier_phase",
+            libelle="Dossier passé en phase judiciaire après la déchéance du terme",
+            objet=dossier,
+            dossier=dossier,
+            avant=avant_dossier,
+            apres=instantane(dossier, ["phase"]),
+        )
+    return echeancier
+
+
+# --- Lectures pour le scénario de relance et les files ---------------------------------------
+
+
+def echeances_manquees(le: date, *, etude_id: int | None = None):
+    """Les échéances dont la nuit du `le` a constaté le manquement (une fois chacune), des
+    plans toujours en cours : c'est l'étape de relance « échéance manquée » que le scénario
+    de relance déclenche. `Echeance` a `echeancier.dossier_id`, `rang`, `date`, `montant`,
+    `paye` ; une seule ligne par échéance et par manquement."""
+    requete = Echeance.objects.filter(
+        manquee_le=le, echeancier__etat=EtatEcheancier.EN_COURS
+    ).select_related("echeancier")
+    if etude_id is not None:
+        requete = requete.filter(echeancier__etude_id=etude_id)
+    return requete
+
+
+def dossiers_sous_echeancier(etude_id: int | None = None):
+    """Ids des dossiers dont un plan est en cours ou à approuver : le scénario de relance
+    s'arrête pour eux (« un plan accepté arrête le scénario »)."""
+    requete = Echeancier.objects.actifs()
+    if etude_id is not None:
+        requete = requete.filter(etude_id=etude_id)
+    return requete.values_list("dossier_id", flat=True)
+
+
+# --- Nuit ------------------------------------------------------------------------------------
+
+
+def passe_echeances(le: date) -> dict:
+    """Partie « echeances » de la nuit : rapproche chaque plan en cours au `le` (un plan par
+    transaction). Idempotente : relancée pour la même date, elle n'écrit rien."""
+    compte = {
+        "plans": 0,
+        "echeances_changees": 0,
+        "nouvelles_manquees": 0,
+        "soldes": 0,
+        "a_decheoir": 0,
+        "emoluments": "0.00",
+        "avertissements": 0,
+    }
+    emoluments = ZERO
+    exemples: list[str] = []
+    ids = Echeancier.objects.filter(etat=EtatEcheancier.EN_COURS, accepte_le__lte=le)
+    for pk in ids.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000):
+        resultat = echeancier_rapprocher(echeancier=Echeancier(pk=pk), le=le)
+        compte["plans"] += 1
+        compte["echeances_changees"] += resultat.echeances_changees
+        compte["nouvelles_manquees"] += resultat.nouvelles_manquees
+        compte["soldes"] += int(resultat.solde)
+        compte["a_decheoir"] += int(resultat.a_decheoir)
+        emoluments += resultat.emolument_passe
+        if resultat.avertissements:
+            compte["avertissements"] += 1
+            if len(exemples) < 3:
+                exemples.extend(resultat.avertissements)
+    compte["emoluments"] = str(emoluments)
+    if exemples:
+        compte["exemples_avertissements"] = exemples
+    return compte
