@@ -49,10 +49,17 @@ def _echeances(le: date) -> dict:
     return passe_echeances(le)
 
 
+def _relances(le: date) -> dict:
+    from relances.nuit import passe_relances
+
+    return passe_relances(le)
+
+
 PARTIES: list[Partie] = [
     Partie("interets", "Intérêts courus (C. mon. fin. L313-2, L313-3)", _interets),
     Partie("delais", "Délais échus, caducités, alertes de prescription", _delais),
     Partie("echeances", "Échéances : payées, manquées, plans à déchoir", _echeances),
+    Partie("relances", "Scénarios de relance amiable : étapes dues, envois", _relances),
 ]
 
 

@@ -251,7 +251,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "etude.nuit",
         "schedule": crontab(hour=22, minute=30),
     },
+    # Toutes les dix minutes : les envois de relance que la file a perdus (Redis vidé, worker
+    # tué) repartent depuis leur état en base ; ceux de la nuit partent à l'ouverture.
+    "relances_reprendre": {
+        "task": "relances.reprendre",
+        "schedule": crontab(minute="*/10"),
+    },
 }
+
+# Relances (issue 6) : SMS par backend enfichable (relances/sms.py) ; console par défaut.
+RELANCES_SMS_BACKEND = os.environ.get("RELANCES_SMS_BACKEND", "relances.sms.SMSConsole")
+RELANCES_SMS_URL = os.environ.get("RELANCES_SMS_URL", "")
+RELANCES_SMS_CLE = os.environ.get("RELANCES_SMS_CLE", "")
+RELANCES_SMS_EXPEDITEUR = os.environ.get("RELANCES_SMS_EXPEDITEUR", "ETUDE")
 
 LOGGING = {
     "version": 1,

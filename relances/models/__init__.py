@@ -1,6 +1,8 @@
 """Modèles du recouvrement amiable. Le paquet réexporte tout : `relances.models.X` reste
-l'adresse de chaque modèle."""
+l'adresse de chaque modèle. Scénarios et campagnes (scenario.py, campagne.py) ; échéanciers
+(echeancier.py)."""
 
+from .campagne import Appel, Campagne, Envoi, EtatEnvoi, LotLettres, ResultatAppel
 from .echeancier import (
     Echeance,
     Echeancier,
@@ -9,12 +11,32 @@ from .echeancier import (
     PolitiqueEcheancier,
     SuiteDecheance,
 )
+from .scenario import (
+    AffectationScenario,
+    Canal,
+    EtapeScenario,
+    MotifArret,
+    ReglageRelances,
+    Scenario,
+)
 
 __all__ = [
+    "AffectationScenario",
+    "Appel",
+    "Campagne",
+    "Canal",
     "Echeance",
     "Echeancier",
+    "Envoi",
+    "EtapeScenario",
     "EtatEcheance",
     "EtatEcheancier",
+    "EtatEnvoi",
+    "LotLettres",
+    "MotifArret",
     "PolitiqueEcheancier",
+    "ReglageRelances",
+    "ResultatAppel",
+    "Scenario",
     "SuiteDecheance",
 ]

@@ -1,0 +1,185 @@
+"""Lettres de relance : un fichier PDF par étude et par journée, prêt à imprimer et à mettre
+sous enveloppe à fenêtre, précédé de la liste des dossiers.
+
+Mentions (CPCE R124-4, domaine/textes.md C11) : l'étude (nom, adresse, activité de
+recouvrement amiable), le créancier (nom, adresse), le fondement et le montant de la somme due
+en distinguant principal, intérêts et autres sommes, l'invitation à payer et ses modalités, la
+reproduction des alinéas 2 et 3 de L111-8 (les frais du recouvrement amiable restent à la
+charge du créancier) ; toute lettre suivante rappelle la référence et la date de la première.
+R124-1 exclut les commissaires de justice de ce chapitre, mais leurs règles professionnelles
+(arrêté du 27 février 2024, art. 29-30) vont dans le même sens : la lettre porte toutes les
+mentions, c'est le choix le plus sûr.
+
+Discrétion : seuls le nom et l'adresse du débiteur paraissent dans la fenêtre ; rien sur la
+dette n'est lisible de l'extérieur du pli.
+
+Le rendu passe par WeasyPrint avec le récupérateur d'URL fermé de `comptabilite.pdf` (aucune
+ressource externe) ; un seul document pour toute la journée (plus rapide que des documents
+séparés, et un seul fichier à imprimer). Transaction unique : le fichier et l'état des envois
+changent ensemble ; rejouée, la production refait le même fichier avec les mêmes lettres.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from comptabilite.models import SoldeDossier
+from dossiers.models import TitreExecutoire
+from etude.models import Etude
+
+from .envoi import contexte_discret, rendre
+from .models import AffectationScenario, Canal, Envoi, EtatEnvoi, LotLettres
+
+ZERO = Decimal("0.00")
+
+# CPCE L111-8, alinéas 2 et 3 (version du 19/03/2014, loi n° 2014-344), reproduits (R124-4 5°).
+L111_8_AL2 = (
+    "Les frais de recouvrement entrepris sans titre exécutoire restent à la charge du "
+    "créancier, sauf s'ils concernent un acte dont l'accomplissement est prescrit par la loi "
+    "au créancier. Toute stipulation contraire est réputée non écrite, sauf disposition "
+    "législative contraire."
+)
+L111_8_AL3 = (
+    "Cependant, le créancier qui justifie du caractère nécessaire des démarches entreprises "
+    "pour recouvrer sa créance peut demander au juge de l'exécution de laisser tout ou partie "
+    "des frais ainsi exposés à la charge du débiteur de mauvaise foi."
+)
+
+
+def _fondement(dossier, titre) -> str:
+    if titre is not None:
+        texte = f"{titre.get_nature_display()} du {titre.date_titre:%d/%m/%Y}, {titre.juridiction}"
+        if titre.numero_rg:
+            texte += f" (n° {titre.numero_rg})"
+        return texte
+    texte = dossier.get_nature_display()
+    if dossier.reference_creancier:
+        texte += f", référence du créancier {dossier.reference_creancier}"
+    return texte
+
+
+def donnees_lettres(envois: list[Envoi]) -> list[dict]:
+    """Ce que chaque lettre affiche, lu en quelques requêtes pour tout le lot."""
+    dossiers = [e.dossier_id for e in envois]
+    soldes = {s.dossier_id: s for s in SoldeDossier.objects.filter(dossier_id__in=dossiers)}
+    titres: dict[int, TitreExecutoire] = {}
+    for t in TitreExecutoire.objects.filter(dossier_id__in=dossiers).order_by("date_titre", "id"):
+        titres.setdefault(t.dossier_id, t)
+    premieres: dict[int, Envoi] = {}
+    for e in (
+        Envoi.objects.filter(dossier_id__in=dossiers, canal=Canal.LETTRE)
+        .exclude(etat__in=[EtatEnvoi.IGNORE, EtatEnvoi.ECHOUE])
+        .order_by("le", "id")
+        .only("id", "dossier_id", "le")
+    ):
+        premieres.setdefault(e.dossier_id, e)
+    lettres = []
+    for envoi in envois:
+        dossier = envoi.dossier
+        solde = soldes.get(envoi.dossier_id)
+        if solde is not None:
+            principal, interets, autres, total = (
+                solde.principal,
+                solde.interets,
+                solde.frais,
+                solde.du,
+            )
+            verse = solde.verse
+        else:
+            # Grand livre pas encore ouvert : le principal réclamé seul, les intérêts non
+            # arrêtés sont dits comme tels (aucun chiffre inventé).
+            principal, interets, autres, total, verse = (
+                dossier.montant_principal,
+                None,
+                ZERO,
+                dossier.montant_principal,
+                ZERO,
+            )
+        premiere = premieres.get(envoi.dossier_id)
+        rappel = premiere if premiere is not None and premiere.pk != envoi.pk else None
+        contexte = contexte_discret(envoi)
+        lettres.append(
+            {
+                "envoi": envoi,
+                "reference_lettre": f"{dossier.reference}/L{envoi.pk}",
+                "dossier": dossier,
+                "debiteur": envoi.debiteur,
+                "creancier": dossier.creancier,
+                "fondement": _fondement(dossier, titres.get(envoi.dossier_id)),
+                "principal": principal,
+                "interets": interets,
+                "autres": autres,
+                "verse": verse,
+                "total": total,
+                "rappel": rappel,
+                "rappel_reference": f"{dossier.reference}/L{rappel.pk}" if rappel else "",
+                "message": rendre(envoi.etape.modele, contexte) if envoi.etape.modele else "",
+            }
+        )
+    return lettres
+
+
+def rendre_lettres(etude: Etude, le: date, lettres: list[dict]) -> bytes:
+    from comptabilite.pdf import rendre_pdf
+
+    return rendre_pdf(
+        "relances/lettres.html",
+        {
+            "etude": etude,
+            "le": le,
+            "lettres": lettres,
+            "l111_8_al2": L111_8_AL2,
+            "l111_8_al3": L111_8_AL3,
+        },
+    )
+
+
+def lettres_du_jour(*, etude_id: int, le: date) -> LotLettres | None:
+    """Produit (ou refait) le fichier des lettres de la journée `le` de l'étude."""
+    with transaction.atomic():
+        etude = Etude.objects.get(pk=etude_id)
+        lot, _ = LotLettres.objects.select_for_update().get_or_create(etude=etude, le=le)
+        lot = LotLettres.objects.select_for_update().get(pk=lot.pk)
+        candidats = list(
+            Envoi.objects.filter(etude=etude, le=le, canal=Canal.LETTRE)
+            .filter(etat=EtatEnvoi.A_ENVOYER)
+            .select_related("etape", "debiteur", "dossier__creancier", "etude")
+            .order_by("id")
+        )
+        arretes = set(
+            AffectationScenario.objects.filter(dossier_id__in=[e.dossier_id for e in candidats])
+            .exclude(arret="")
+            .values_list("dossier_id", flat=True)
+        )
+        ignores = [e.pk for e in candidats if e.dossier_id in arretes]
+        if ignores:
+            Envoi.objects.filter(pk__in=ignores).update(
+                etat=EtatEnvoi.IGNORE, motif="Scénario arrêté depuis la campagne"
+            )
+        nouveaux = [e for e in candidats if e.dossier_id not in arretes]
+        if not nouveaux and lot.nombre:
+            return lot
+        deja = list(
+            Envoi.objects.filter(lot=lot)
+            .select_related("etape", "debiteur", "dossier__creancier", "etude")
+            .order_by("id")
+        )
+        envois = sorted(deja + nouveaux, key=lambda e: e.pk)
+        if not envois:
+            lot.delete()
+            return None
+        pdf = rendre_lettres(etude, le, donnees_lettres(envois))
+        if lot.fichier:
+            lot.fichier.delete(save=False)
+        lot.fichier.save(f"lettres-{etude.pk}-{le:%Y-%m-%d}.pdf", ContentFile(pdf), save=False)
+        lot.nombre = len(envois)
+        lot.save()
+        Envoi.objects.filter(pk__in=[e.pk for e in nouveaux]).update(
+            etat=EtatEnvoi.ENVOYE, lot=lot, envoye_le=timezone.now()
+        )
+    return lot

@@ -1,1 +1,0 @@
-"""Recouvrement amiable : scénarios, campagnes, échéanciers (issue 6)."""

@@ -1,0 +1,594 @@
+"""Cas d'usage du recouvrement amiable : affectation des scénarios, campagnes, résultats
+d'appels, rebonds. Chaque fonction qui écrit est atomique et laisse son événement d'audit.
+
+La campagne est ensembliste : une requête INSERT … SELECT … ON CONFLICT DO NOTHING crée
+d'un coup l'envoi de l'étape due de chaque dossier (la contrainte unique dossier + étape rend
+toute seconde passe vide), puis les envois partent par paquets Celery après validation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dossiers.models import Dossier, TelephoneDebiteur
+from etude.audit import evenement_enregistrer, instantane
+from etude.errors import RegleMetier
+from etude.models import Evenement
+
+from ..horaires import Horaires
+from ..models import (
+    AffectationScenario,
+    Appel,
+    Campagne,
+    Canal,
+    Envoi,
+    EtatEnvoi,
+    MotifArret,
+    ReglageRelances,
+    ResultatAppel,
+    Scenario,
+)
+
+# Paquets Celery : au moins 500 envois par tâche, au plus 200 tâches par campagne (issue 6).
+PAQUET_MIN = 500
+TACHES_MAX = 200
+# Un envoi resté « en cours » plus longtemps a été interrompu (worker tué pendant l'envoi).
+INTERRUPTION_APRES = timedelta(minutes=10)
+# Un plan proposé au téléphone suspend le scénario le temps de l'établir et de le signer.
+SUSPENSION_PLAN_PROPOSE = timedelta(days=30)
+
+
+def horaires_de(etude) -> Horaires:
+    reglage = ReglageRelances.objects.filter(etude=etude).first()
+    if reglage is None:
+        return Horaires(calendrier=etude.calendrier)
+    return Horaires(
+        heure_debut=reglage.heure_debut,
+        heure_fin=reglage.heure_fin,
+        samedi=reglage.samedi,
+        calendrier=etude.calendrier,
+    )
+
+
+def _exiger_ecriture(acteur) -> None:
+    if acteur is not None and not acteur.peut_ecrire:
+        raise RegleMetier("Votre rôle ne permet pas de modifier les dossiers.")
+
+
+# --- Affectation ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scenario_affecter(*, acteur, dossier: Dossier, scenario: Scenario | None, le: date):
+    """Affecte (ou retire, `scenario=None`) un scénario à un dossier, à la main."""
+    _exiger_ecriture(acteur)
+    if scenario is not None and scenario.etude_id != dossier.etude_id:
+        raise RegleMetier("Ce scénario n'appartient pas à l'étude du dossier.")
+    affectation = AffectationScenario.objects.select_for_update().filter(dossier=dossier).first()
+    avant = instantane(affectation) if affectation else {}
+    if scenario is None:
+        if affectation is None or affectation.arret:
+            raise RegleMetier("Ce dossier ne suit aucun scénario.")
+        affectation.arret, affectation.arrete_le = MotifArret.RETIRE, le
+        affectation.save(update_fields=["arret", "arrete_le"])
+        libelle = f"Scénario « {affectation.scenario} » retiré"
+    else:
+        if not scenario.actif:
+            raise RegleMetier("Ce scénario n'est pas actif.")
+        if affectation is None:
+            affectation = AffectationScenario(etude_id=dossier.etude_id, dossier=dossier)
+        affectation.scenario = scenario
+        affectation.depuis = le
+        affectation.manuelle = True
+        affectation.arret, affectation.arrete_le, affectation.suspendu_jusqu_au = "", None, None
+        affectation.save()
+        libelle = f"Scénario « {scenario} » affecté à la main"
+    evenement_enregistrer(
+        etude_id=dossier.etude_id,
+        acteur=acteur,
+        action="relances.scenario_affecter",
+        libelle=libelle,
+        objet=affectation,
+        dossier=dossier,
+        avant=avant,
+        apres=instantane(affectation),
+    )
+    return affectation
+
+
+def _affecter_par_regles(curseur, etude_id: int, le: date) -> int:
+    """Les dossiers amiables ouverts sans scénario reçoivent le premier scénario actif (par
+    priorité) dont la règle leur convient. Montant : le dû du grand livre s'il est ouvert,
+    sinon le principal réclamé."""
+    curseur.execute(
+        """
+        INSERT INTO relances_affectationscenario
+            (etude_id, dossier_id, scenario_id, depuis, manuelle, arret, arrete_le,
+             suspendu_jusqu_au)
+        SELECT d.etude_id, d.id, s.id, %(le)s, false, '', NULL, NULL
+        FROM dossiers_dossier d
+        LEFT JOIN comptabilite_soldedossier sd ON sd.dossier_id = d.id
+        JOIN LATERAL (
+            SELECT deb.type_personne FROM dossiers_dossierdebiteur dd
+            JOIN dossiers_debiteur deb ON deb.id = dd.debiteur_id
+            WHERE dd.dossier_id = d.id ORDER BY dd.rang, dd.id LIMIT 1
+        ) p ON true
+        JOIN LATERAL (
+            SELECT s.id FROM relances_scenario s
+            WHERE s.etude_id = d.etude_id AND s.actif AND s.affectation_auto
+              AND (s.regle_montant_min IS NULL
+                   OR COALESCE(sd.du, d.montant_principal) >= s.regle_montant_min)
+              AND (s.regle_montant_max IS NULL
+                   OR COALESCE(sd.du, d.montant_principal) <= s.regle_montant_max)
+              AND (s.regle_type_personne = '' OR s.regle_type_personne = p.type_personne)
+              AND (s.regle_nature = '' OR s.regle_nature = d.nature)
+              AND EXISTS (SELECT 1 FROM relances_etapescenario x WHERE x.scenario_id = s.id)
+            ORDER BY s.priorite, s.id LIMIT 1
+        ) s ON true
+        WHERE d.etude_id = %(etude)s AND d.phase = 'amiable' AND d.statut = 'ouvert'
+          AND d.ouvert_le <= %(le)s
+          AND NOT EXISTS (SELECT 1 FROM relances_affectationscenario a WHERE a.dossier_id = d.id)
+        ON CONFLICT (dossier_id) DO NOTHING
+        """,
+        {"etude": etude_id, "le": le},
+    )
+    return curseur.rowcount
+
+
+def _sql_sous_plan() -> str:
+    """Condition SQL « le dossier a un plan en cours ou à approuver » (alias `a` :
+    l'affectation) : même lecture que `echeanciers.dossiers_sous_echeancier`."""
+    from ..models.echeancier import ACTIFS
+
+    etats = ", ".join(f"'{e.value}'" for e in ACTIFS)
+    return (
+        "EXISTS (SELECT 1 FROM relances_echeancier ech WHERE ech.dossier_id = a.dossier_id "
+        f"AND ech.etat IN ({etats}))"
+    )
+
+
+def _reprendre_apres_decheance(curseur, etude_id: int, le: date) -> int:
+    """Un plan déchu dont la suite choisie est « scénario » : le scénario arrêté par ce plan
+    reprend (il repart de l'étape où il en était) ; un événement par dossier."""
+    curseur.execute(
+        """
+        UPDATE relances_affectationscenario a SET arret = '', arrete_le = NULL,
+            suspendu_jusqu_au = NULL
+        WHERE a.etude_id = %(etude)s AND a.arret = 'plan'
+          AND EXISTS (SELECT 1 FROM relances_echeancier ech
+                      WHERE ech.dossier_id = a.dossier_id AND ech.etat = 'dechu'
+                        AND ech.suite = 'scenario' AND ech.dechu_le >= a.arrete_le
+                        AND ech.dechu_le <= %(le)s)
+          AND NOT EXISTS (SELECT 1 FROM relances_echeancier ech
+                          WHERE ech.dossier_id = a.dossier_id
+                            AND ech.etat IN ('a_approuver', 'en_cours'))
+        RETURNING a.id, a.dossier_id
+        """,
+        {"etude": etude_id, "le": le},
+    )
+    lignes = curseur.fetchall()
+    Evenement.objects.bulk_create(
+        Evenement(
+            etude_id=etude_id,
+            acteur=None,
+            acteur_libelle="nuit",
+            action="relances.scenario_reprendre",
+            libelle="Scénario repris après la déchéance du plan",
+            objet_type="relances.AffectationScenario",
+            objet_id=str(identifiant),
+            dossier_id=dossier_id,
+            apres={"arret": ""},
+        )
+        for identifiant, dossier_id in lignes
+    )
+    return len(lignes)
+
+
+def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
+    """Arrête les scénarios que leurs conditions arrêtent ; un événement par dossier."""
+    conditions = {
+        MotifArret.PAIEMENT: """s.arret_paiement_total AND EXISTS (
+            SELECT 1 FROM comptabilite_soldedossier sd
+            WHERE sd.dossier_id = a.dossier_id AND sd.verse > 0 AND sd.du <= 0)""",
+        MotifArret.SURENDETTEMENT: """s.arret_surendettement AND EXISTS (
+            SELECT 1 FROM dossiers_dossierdebiteur dd
+            JOIN dossiers_debiteur deb ON deb.id = dd.debiteur_id
+            WHERE dd.dossier_id = a.dossier_id
+              AND deb.surendettement_statut IN ('depose', 'recevable'))""",
+        MotifArret.PLAN: "s.arret_plan AND " + _sql_sous_plan(),
+        # Plus d'étape sans envoi : le scénario est épuisé (la dernière a proposé la voie
+        # judiciaire si le scénario le prévoit).
+        MotifArret.TERMINE: """NOT EXISTS (
+            SELECT 1 FROM relances_etapescenario x WHERE x.scenario_id = a.scenario_id
+              AND NOT EXISTS (SELECT 1 FROM relances_envoi e
+                              WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id))""",
+    }
+    compteurs = {}
+    for motif, condition in conditions.items():
+        curseur.execute(
+            f"""
+            UPDATE relances_affectationscenario a SET arret = %(motif)s, arrete_le = %(le)s
+            FROM relances_scenario s
+            WHERE s.id = a.scenario_id AND a.etude_id = %(etude)s AND a.arret = ''
+              AND ({condition})
+            RETURNING a.id, a.dossier_id
+            """,  # noqa: S608
+            {"motif": str(motif), "le": le, "etude": etude_id},
+        )
+        lignes = curseur.fetchall()
+        compteurs[str(motif)] = len(lignes)
+        Evenement.objects.bulk_create(
+            Evenement(
+                etude_id=etude_id,
+                acteur=None,
+                acteur_libelle="nuit",
+                action="relances.scenario_arreter",
+                libelle=f"Scénario arrêté : {motif.label}",
+                objet_type="relances.AffectationScenario",
+                objet_id=str(identifiant),
+                dossier_id=dossier_id,
+                apres={"arret": str(motif), "arrete_le": le.isoformat()},
+            )
+            for identifiant, dossier_id in lignes
+        )
+    return compteurs
+
+
+_INSERER_ENVOIS = """
+INSERT INTO relances_envoi
+    (etude_id, campagne_id, dossier_id, debiteur_id, etape_id, canal, le, etat, motif,
+     destinataire, identifiant_externe, reclame_le, envoye_le, segments, lot_id)
+SELECT c.etude_id, %(campagne)s, c.dossier_id, c.debiteur_id, c.etape_id, c.canal, %(le)s,
+    CASE WHEN c.motif = '' THEN 'a_envoyer' ELSE 'ignore' END, c.motif,
+    CASE WHEN c.motif = '' THEN c.destinataire ELSE '' END, '', NULL, NULL, NULL, NULL
+FROM (
+    SELECT a.etude_id, a.dossier_id, p.debiteur_id, x.id AS etape_id, x.canal,
+        CASE
+            WHEN x.montant_min IS NOT NULL AND COALESCE(sd.du, d.montant_principal) < x.montant_min
+                THEN 'Montant sous la tranche de l''étape'
+            WHEN x.montant_max IS NOT NULL AND COALESCE(sd.du, d.montant_principal) > x.montant_max
+                THEN 'Montant au-dessus de la tranche de l''étape'
+            WHEN x.type_personne <> '' AND x.type_personne <> p.type_personne
+                THEN CASE WHEN x.type_personne = 'morale'
+                     THEN 'Étape réservée aux personnes morales'
+                     ELSE 'Étape réservée aux personnes physiques' END
+            WHEN x.nature <> '' AND x.nature <> d.nature
+                THEN 'Étape réservée à une autre nature de créance'
+            WHEN x.canal = 'email' AND em.adresse IS NULL
+                THEN CASE WHEN EXISTS (SELECT 1 FROM dossiers_emaildebiteur e2
+                                       WHERE e2.debiteur_id = p.debiteur_id)
+                     THEN 'Courriel sans consentement ou avec opposition'
+                     ELSE 'Aucun courriel connu' END
+            WHEN x.canal = 'sms' AND sms.numero IS NULL
+                THEN CASE WHEN EXISTS (SELECT 1 FROM dossiers_telephonedebiteur t2
+                                       WHERE t2.debiteur_id = p.debiteur_id AND t2.mobile)
+                     THEN 'Mobile sans consentement aux SMS ou avec opposition'
+                     ELSE 'Aucun mobile connu' END
+            WHEN x.canal = 'appel' AND tel.numero IS NULL
+                THEN CASE WHEN EXISTS (SELECT 1 FROM dossiers_telephonedebiteur t2
+                                       WHERE t2.debiteur_id = p.debiteur_id)
+                     THEN 'Téléphone sans consentement aux appels ou avec opposition'
+                     ELSE 'Aucun téléphone connu' END
+            WHEN x.canal = 'lettre' AND (p.adresse = '' OR p.code_postal = '')
+                THEN 'Adresse postale inconnue'
+            ELSE ''
+        END AS motif,
+        CASE x.canal
+            WHEN 'email' THEN COALESCE(em.adresse, '')
+            WHEN 'sms' THEN COALESCE(sms.numero, '')
+            WHEN 'appel' THEN COALESCE(tel.numero, '')
+            WHEN 'lettre' THEN left(p.adresse || ', ' || p.code_postal || ' ' || p.ville, 254)
+            ELSE ''
+        END AS destinataire
+    FROM relances_affectationscenario a
+    JOIN relances_scenario s ON s.id = a.scenario_id
+    JOIN dossiers_dossier d ON d.id = a.dossier_id
+    LEFT JOIN comptabilite_soldedossier sd ON sd.dossier_id = d.id
+    JOIN LATERAL (
+        SELECT deb.id AS debiteur_id, deb.type_personne, deb.adresse, deb.code_postal, deb.ville
+        FROM dossiers_dossierdebiteur dd JOIN dossiers_debiteur deb ON deb.id = dd.debiteur_id
+        WHERE dd.dossier_id = d.id ORDER BY dd.rang, dd.id LIMIT 1
+    ) p ON true
+    JOIN LATERAL (
+        SELECT x.* FROM relances_etapescenario x
+        WHERE x.scenario_id = a.scenario_id
+          AND NOT EXISTS (SELECT 1 FROM relances_envoi e
+                          WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id)
+        ORDER BY x.rang LIMIT 1
+    ) x ON true
+    LEFT JOIN LATERAL (
+        SELECT e.adresse FROM dossiers_emaildebiteur e
+        WHERE e.debiteur_id = p.debiteur_id AND e.consentement AND NOT e.opposition
+        ORDER BY e.id LIMIT 1
+    ) em ON x.canal = 'email'
+    LEFT JOIN LATERAL (
+        SELECT t.numero FROM dossiers_telephonedebiteur t
+        WHERE t.debiteur_id = p.debiteur_id AND t.mobile AND t.consentement_sms
+          AND NOT t.opposition
+        ORDER BY t.id LIMIT 1
+    ) sms ON x.canal = 'sms'
+    LEFT JOIN LATERAL (
+        SELECT t.numero FROM dossiers_telephonedebiteur t
+        WHERE t.debiteur_id = p.debiteur_id AND t.consentement_appel AND NOT t.opposition
+        ORDER BY t.mobile, t.id LIMIT 1
+    ) tel ON x.canal = 'appel'
+    WHERE a.etude_id = %(etude)s AND a.arret = '' AND a.depuis <= %(le)s
+      AND d.statut = 'ouvert'
+      AND NOT (s.arret_promesse AND a.suspendu_jusqu_au IS NOT NULL
+               AND a.suspendu_jusqu_au >= %(le)s)
+      AND COALESCE(
+            (SELECT max(e.le) FROM relances_envoi e
+             JOIN relances_etapescenario y ON y.id = e.etape_id
+             WHERE e.dossier_id = a.dossier_id AND y.scenario_id = a.scenario_id),
+            a.depuis) + x.apres_jours <= %(le)s
+) c
+ON CONFLICT (dossier_id, etape_id) DO NOTHING
+"""
+
+
+@dataclass
+class Lancement:
+    campagne: Campagne
+    affectes: int
+    arrets: dict
+    crees: int
+    taches: int
+
+
+def paquets(ids: list[int]) -> list[list[int]]:
+    """Découpe en paquets d'au moins PAQUET_MIN, au plus TACHES_MAX paquets."""
+    if not ids:
+        return []
+    taille = max(PAQUET_MIN, -(-len(ids) // TACHES_MAX))
+    return [ids[i : i + taille] for i in range(0, len(ids), taille)]
+
+
+def _envoyer_apres_validation(ids: list[int]) -> int:
+    """Programme les paquets (après validation de la transaction) ; rend le nombre de
+    tâches."""
+    from ..tasks import envoyer_paquet
+
+    lots = paquets(ids)
+    for lot in lots:
+        transaction.on_commit(lambda lot=lot: envoyer_paquet.delay(lot))
+    return len(lots)
+
+
+def _lettres_apres_validation(etude_id: int, le: date) -> None:
+    from ..tasks import lettres_du_jour
+
+    transaction.on_commit(lambda: lettres_du_jour.delay(etude_id, le.isoformat()))
+
+
+@transaction.atomic
+def campagne_lancer(*, etude, le: date, acteur=None, origine: str = Campagne.Origine.DEMANDE):
+    """Passe les scénarios de l'étude pour la journée `le` : affectations par règles, arrêts,
+    puis un envoi par dossier dont l'étape suivante est due. Les envois partent après
+    validation, par paquets Celery ; les lettres vont au fichier du jour.
+
+    Rejouée pour la même journée, la passe ne crée rien de plus (contrainte unique dossier +
+    étape ; la campagne de nuit d'une journée est unique)."""
+    _exiger_ecriture(acteur)
+    if origine == Campagne.Origine.NUIT:
+        campagne, _ = Campagne.objects.get_or_create(
+            etude=etude, le=le, origine=origine, defaults={"lancee_par": acteur}
+        )
+    else:
+        campagne = Campagne.objects.create(etude=etude, le=le, origine=origine, lancee_par=acteur)
+    with connection.cursor() as curseur:
+        affectes = _affecter_par_regles(curseur, etude.pk, le)
+        repris = _reprendre_apres_decheance(curseur, etude.pk, le)
+        arrets = _appliquer_arrets(curseur, etude.pk, le)
+        arrets["repris"] = repris
+        curseur.execute(_INSERER_ENVOIS, {"campagne": campagne.pk, "le": le, "etude": etude.pk})
+        crees = curseur.rowcount
+        curseur.execute(
+            """SELECT id FROM relances_envoi
+               WHERE campagne_id = %s AND etat = 'a_envoyer' AND canal <> 'lettre'
+               ORDER BY id""",
+            [campagne.pk],
+        )
+        ids = [ligne[0] for ligne in curseur.fetchall()]
+        curseur.execute(
+            "SELECT EXISTS (SELECT 1 FROM relances_envoi WHERE etude_id = %s AND le = %s "
+            "AND canal = 'lettre' AND etat = 'a_envoyer')",
+            [etude.pk, le],
+        )
+        lettres = curseur.fetchone()[0]
+    taches = _envoyer_apres_validation(ids)
+    if lettres:
+        _lettres_apres_validation(etude.pk, le)
+        taches += 1
+    campagne.nombre_envois += crees
+    campagne.nombre_taches += taches
+    campagne.save(update_fields=["nombre_envois", "nombre_taches"])
+    evenement_enregistrer(
+        etude_id=etude.pk,
+        acteur=acteur,
+        action="relances.campagne_lancer",
+        libelle=f"{campagne} : {crees} envoi(s) créé(s), {taches} tâche(s)",
+        objet=campagne,
+        apres={"crees": crees, "affectes": affectes, "arrets": arrets},
+    )
+    return Lancement(campagne, affectes, arrets, crees, taches)
+
+
+def compteurs(campagne: Campagne) -> dict:
+    """À envoyer, en cours, envoyés, échoués, ignorés (et pourquoi) d'une campagne."""
+    from django.db.models import Count
+
+    par_etat = dict(
+        Envoi.objects.filter(campagne=campagne)
+        .values_list("etat")
+        .annotate(n=Count("id"))
+        .values_list("etat", "n")
+    )
+    raisons = list(
+        Envoi.objects.filter(campagne=campagne, etat__in=[EtatEnvoi.IGNORE, EtatEnvoi.ECHOUE])
+        .values("etat", "motif")
+        .annotate(n=Count("id"))
+        .order_by("etat", "-n")[:30]
+    )
+    total = sum(par_etat.values())
+    finis = sum(par_etat.get(e, 0) for e in ("envoye", "echoue", "ignore"))
+    return {
+        "total": total,
+        "a_envoyer": par_etat.get("a_envoyer", 0),
+        "en_cours": par_etat.get("en_cours", 0),
+        "envoye": par_etat.get("envoye", 0),
+        "echoue": par_etat.get("echoue", 0),
+        "ignore": par_etat.get("ignore", 0),
+        "raisons": raisons,
+        "pourcent": round(100 * finis / total) if total else 100,
+        "fini": finis == total,
+    }
+
+
+# --- Reprise depuis PostgreSQL ----------------------------------------------------------
+
+
+def reprendre(*, maintenant=None, interrompu_apres: timedelta = INTERRUPTION_APRES) -> dict:
+    """La file peut avoir perdu des tâches (Redis vidé, redémarré) ou un worker être mort en
+    plein envoi : tout ce qui reste à faire se lit en base. Les envois « en cours » depuis
+    trop longtemps finissent en échec (jamais renvoyés : pas de double envoi) ; ceux « à
+    envoyer » repartent par paquets, les lettres dans le fichier de leur journée."""
+    maintenant = maintenant or timezone.now()
+    with transaction.atomic():
+        interrompus = Envoi.objects.filter(
+            etat=EtatEnvoi.EN_COURS, reclame_le__lte=maintenant - interrompu_apres
+        ).update(
+            etat=EtatEnvoi.ECHOUE,
+            motif="Interrompu pendant l'envoi : non renvoyé pour ne pas envoyer deux fois",
+        )
+        ids = list(
+            Envoi.objects.filter(etat=EtatEnvoi.A_ENVOYER)
+            .exclude(canal=Canal.LETTRE)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        taches = _envoyer_apres_validation(ids)
+        journees = list(
+            Envoi.objects.filter(etat=EtatEnvoi.A_ENVOYER, canal=Canal.LETTRE)
+            .values_list("etude_id", "le")
+            .distinct()
+        )
+        for etude_id, le in journees:
+            _lettres_apres_validation(etude_id, le)
+    return {
+        "interrompus": interrompus,
+        "relances": len(ids),
+        "taches": taches + len(journees),
+    }
+
+
+# --- Rebonds ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def envoi_rebond_enregistrer(*, identifiant_externe: str, motif: str) -> Envoi | None:
+    """Un courriel revenu (rebond, refus du serveur du destinataire) : l'envoi passe en
+    échec avec la raison. Appelé par le webhook du prestataire (django-anymail : signal
+    `tracking`, événements `bounced`/`rejected`) ou par le traitement des retours SMTP."""
+    envoi = (
+        Envoi.objects.select_for_update().filter(identifiant_externe=identifiant_externe).first()
+    )
+    if envoi is None:
+        return None
+    avant = instantane(envoi, ["etat", "motif"])
+    envoi.etat = EtatEnvoi.ECHOUE
+    envoi.motif = f"Rebond : {motif}"[:200]
+    envoi.save(update_fields=["etat", "motif"])
+    evenement_enregistrer(
+        etude_id=envoi.etude_id,
+        acteur=None,
+        action="relances.envoi_rebond",
+        libelle=f"Courriel revenu : {motif}",
+        objet=envoi,
+        dossier=envoi.dossier,
+        avant=avant,
+        apres=instantane(envoi, ["etat", "motif"]),
+    )
+    return envoi
+
+
+# --- Appels -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appel_resultat_enregistrer(
+    *,
+    acteur,
+    appel: Appel,
+    resultat: str,
+    promesse_date: date | None = None,
+    promesse_montant: Decimal | None = None,
+    commentaire: str = "",
+) -> Appel:
+    """Le résultat d'un appel fait avancer le dossier :
+    - pas joint : le scénario continue ;
+    - mauvais numéro : ce numéro est celui d'un tiers ; plus d'appel ni de SMS (rien ne doit
+      révéler la dette à un tiers), le scénario continue par les autres canaux ;
+    - promesse : le scénario attend jusqu'à la date promise ;
+    - plan proposé : le scénario attend que l'échéancier soit établi et accepté ;
+    - contestation : le scénario s'arrête ; le clerc examine la contestation (règles
+      professionnelles, art. 29 : informer le mandant d'une créance douteuse)."""
+    _exiger_ecriture(acteur)
+    if acteur.etude_id != appel.etude_id:
+        raise RegleMetier("Cet appel n'appartient pas à votre étude.")
+    appel = Appel.objects.select_for_update().get(pk=appel.pk)
+    if appel.resultat:
+        raise RegleMetier("Le résultat de cet appel est déjà enregistré.")
+    if resultat not in ResultatAppel.values:
+        raise RegleMetier("Résultat d'appel inconnu.")
+    aujourd_hui = timezone.localdate()
+    if resultat == ResultatAppel.PROMESSE:
+        if promesse_date is None or promesse_montant is None:
+            raise RegleMetier("Une promesse de payer porte une date et un montant.")
+        if promesse_montant <= 0:
+            raise RegleMetier("Le montant promis doit être positif.")
+        if promesse_date < aujourd_hui:
+            raise RegleMetier("La date promise ne peut pas être passée.")
+    avant = instantane(appel, ["resultat"])
+    appel.resultat = resultat
+    appel.promesse_date = promesse_date if resultat == ResultatAppel.PROMESSE else None
+    appel.promesse_montant = promesse_montant if resultat == ResultatAppel.PROMESSE else None
+    appel.commentaire = commentaire[:300]
+    appel.traite_par = acteur
+    appel.traite_le = timezone.now()
+    appel.save()
+    affectation = (
+        AffectationScenario.objects.select_for_update().filter(dossier_id=appel.dossier_id).first()
+    )
+    suite = "le scénario continue"
+    if resultat == ResultatAppel.MAUVAIS_NUMERO:
+        TelephoneDebiteur.objects.filter(
+            debiteur_id=appel.debiteur_id, numero=appel.telephone
+        ).update(consentement_appel=False, consentement_sms=False)
+        suite = "numéro retiré des appels et SMS"
+    elif affectation is not None and not affectation.arret:
+        if resultat == ResultatAppel.PROMESSE:
+            affectation.suspendu_jusqu_au = promesse_date
+            suite = f"scénario suspendu jusqu'au {promesse_date:%d/%m/%Y}"
+        elif resultat == ResultatAppel.PLAN:
+            affectation.suspendu_jusqu_au = aujourd_hui + SUSPENSION_PLAN_PROPOSE
+            suite = f"scénario suspendu jusqu'au {affectation.suspendu_jusqu_au:%d/%m/%Y}"
+        elif resultat == ResultatAppel.CONTESTATION:
+            affectation.arret, affectation.arrete_le = MotifArret.CONTESTATION, aujourd_hui
+            suite = "scénario arrêté : contestation à examiner"
+        affectation.save(update_fields=["suspendu_jusqu_au", "arret", "arrete_le"])
+    evenement_enregistrer(
+        etude_id=appel.etude_id,
+        acteur=acteur,
+        action="relances.appel_resultat",
+        libelle=f"Appel : {appel.get_resultat_display()} ; {suite}",
+        objet=appel,
+        dossier=Dossier.objects.get(pk=appel.dossier_id),
+        avant=avant,
+        apres=instantane(appel, ["resultat", "promesse_date", "promesse_montant"]),
+    )
+    return appel
