@@ -13,9 +13,10 @@ mentions, c'est le choix le plus sûr.
 Discrétion : seuls le nom et l'adresse du débiteur paraissent dans la fenêtre ; rien sur la
 dette n'est lisible de l'extérieur du pli.
 
-Le rendu passe par WeasyPrint avec le récupérateur d'URL fermé de `comptabilite.pdf` (aucune
-ressource externe) ; un seul document pour toute la journée (plus rapide que des documents
-séparés, et un seul fichier à imprimer). Transaction unique : le fichier et l'état des envois
+Le rendu passe par `actes.rendu` (WeasyPrint, récupérateur d'URL fermé : aucune ressource
+externe ; PDF simple, pas PDF/A : un courrier, pas un acte à archiver) ; un seul document
+pour toute la journée (plus rapide que des documents séparés, et un seul fichier à
+imprimer). Transaction unique : le fichier et l'état des envois
 changent ensemble ; rejouée, la production refait le même fichier avec les mêmes lettres.
 """
 
@@ -125,9 +126,11 @@ def donnees_lettres(envois: list[Envoi]) -> list[dict]:
 
 
 def rendre_lettres(etude: Etude, le: date, lettres: list[dict]) -> bytes:
-    from comptabilite.pdf import rendre_pdf
+    from django.template.loader import render_to_string
 
-    return rendre_pdf(
+    from actes.rendu import rendre_pdf
+
+    html = render_to_string(
         "relances/lettres.html",
         {
             "etude": etude,
@@ -137,6 +140,7 @@ def rendre_lettres(etude: Etude, le: date, lettres: list[dict]) -> bytes:
             "l111_8_al3": L111_8_AL3,
         },
     )
+    return rendre_pdf(html, pdfa=False)
 
 
 def lettres_du_jour(*, etude_id: int, le: date) -> LotLettres | None:
