@@ -146,10 +146,9 @@ def _sql_sous_plan() -> str:
     from ..models.echeancier import ACTIFS
 
     etats = ", ".join(f"'{e.value}'" for e in ACTIFS)
-    return (
-        "EXISTS (SELECT 1 FROM relances_echeancier ech WHERE ech.dossier_id = a.dossier_id "
-        f"AND ech.etat IN ({etats}))"
-    )
+    # Les états viennent des choix du modèle, pas d'une saisie.
+    sql = "EXISTS (SELECT 1 FROM relances_echeancier ech WHERE ech.dossier_id = a.dossier_id"
+    return sql + f" AND ech.etat IN ({etats}))"
 
 
 def _reprendre_apres_decheance(curseur, etude_id: int, le: date) -> int:

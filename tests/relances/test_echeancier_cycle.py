@@ -15,7 +15,7 @@ from etude.errors import RegleMetier
 from etude.models import Evenement
 from etude.nuit import executer_nuit
 from relances.models import Echeancier, EtatEcheance, EtatEcheancier, PolitiqueEcheancier
-from relances.services.campagnes import echeanciers as services
+from relances.services import echeanciers as services
 from tests.factories import creer_debiteur, creer_dossier
 
 pytestmark = pytest.mark.django_db
