@@ -61,11 +61,12 @@ def journee_a_traiter(maintenant=None) -> date:
     return local.date() if local.hour >= 21 else local.date() - timedelta(days=1)
 
 
-def passe_delais(le: date, *, mois_alerte: int = 6) -> dict:
+def passe_delais(le: date, *, mois_alerte: int = 6, etude_id: int | None = None) -> dict:
     """Constate les délais échus au plus tard le `le` ; rend les compteurs et les alertes.
 
     Idempotente. Les alertes (titres proches de la prescription, dettes de consommation
-    proches de deux ans sans titre) sont des lectures : aucune écriture.
+    proches de deux ans sans titre) sont des lectures : aucune écriture. `etude_id` limite
+    la passe à une étude (la démonstration rejoue la nuit sur ses seules procédures).
     """
     compteurs: Counter = Counter()
     dernier_id = 0
@@ -74,7 +75,7 @@ def passe_delais(le: date, *, mois_alerte: int = 6) -> dict:
             # Verrou des lignes du lot : un service qui fermerait l'un de ces délais attend
             # la fin du lot ; les UPDATE par intervalle ci-dessous visent exactement ce lot.
             lot = list(
-                Delai.objects.echus(le)
+                _echus(le, etude_id)
                 .filter(id__gt=dernier_id)
                 .order_by("id")
                 .select_for_update()
@@ -93,7 +94,7 @@ def passe_delais(le: date, *, mois_alerte: int = 6) -> dict:
             )
             if not lot:
                 break
-            _traiter_lot(le, dernier_id, lot, compteurs)
+            _traiter_lot(le, dernier_id, lot, compteurs, etude_id=etude_id)
             dernier_id = lot[-1]["id"]
     resultat = {
         "le": le.isoformat(),
@@ -125,13 +126,20 @@ def _evenement(ligne: dict, *, action: str, libelle: str, objet_type: str, objet
     )
 
 
-def _traiter_lot(le: date, dernier_id: int, lot: list[dict], compteurs: Counter) -> None:
+def _echus(le: date, etude_id: int | None):
+    qs = Delai.objects.echus(le)
+    return qs if etude_id is None else qs.filter(etude_id=etude_id)
+
+
+def _traiter_lot(
+    le: date, dernier_id: int, lot: list[dict], compteurs: Counter, *, etude_id=None
+) -> None:
     maintenant = timezone.now()
     evenements: list[Evenement] = []
 
     # 1. Statut des délais : écoulé (attente) ou dépassé (agir, validité, au moins avant),
     # par intervalle de clés plutôt que par une liste de milliers d'identifiants.
-    du_lot = Delai.objects.echus(le).filter(id__gt=dernier_id, id__lte=lot[-1]["id"])
+    du_lot = _echus(le, etude_id).filter(id__gt=dernier_id, id__lte=lot[-1]["id"])
     du_lot.filter(nature__in=_NATURES_ATTENTE).update(
         statut=StatutDelai.RESPECTE, clos_le=maintenant
     )

@@ -1,0 +1,71 @@
+"""`manage.py demo` : des procédures de chaque sorte dans chacun de leurs états (CONTRAT)."""
+
+from collections import defaultdict
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from etude.models import Evenement
+from procedures import demo
+from procedures.models import MODELES, Approbation, Delai, Procedure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def reglages_rapides(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEBUG = True
+
+
+def _lancer() -> str:
+    sortie = StringIO()
+    call_command("demo", stdout=sortie)
+    return sortie.getvalue()
+
+
+def _etats() -> dict[str, set[str]]:
+    presents = defaultdict(set)
+    for type_, modele in MODELES.items():
+        presents[type_] |= set(modele.objects.values_list("etat", flat=True))
+    return presents
+
+
+def test_chaque_etat_de_chaque_machine_est_present_apres_demo():
+    _lancer()
+    presents = _etats()
+    for type_, modele in MODELES.items():
+        manquants = {e.value for e in modele.Etat} - presents[type_]
+        assert not manquants, f"{type_} : états absents de la démo {sorted(manquants)}"
+    # Chaque scénario finit dans l'état qu'il annonce (un par état, rien de plus).
+    attendus = defaultdict(set)
+    for scenario in demo.SCENARIOS:
+        attendus[scenario.type].add(scenario.etat)
+    assert attendus == presents
+
+
+def test_les_procedures_passent_par_les_services_et_la_nuit():
+    _lancer()
+    # Par les services : une ouverture journalisée par procédure, des délais ouverts et clos.
+    assert Evenement.objects.filter(action="procedure_ouvrir").count() == len(demo.SCENARIOS)
+    assert Procedure.objects.count() == len(demo.SCENARIOS)
+    assert Delai.objects.filter(statut="ouvert").exists()
+    assert Delai.objects.filter(statut="depasse").exists()
+    # La nuit a constaté les sanctions, en le journalisant.
+    assert Evenement.objects.filter(action="saisievente_constater_caducite").exists()
+    assert Evenement.objects.filter(acteur_libelle="nuit").exists()
+    # Approbations : accordées puis l'étape faite ; une laissée dans la file.
+    assert Approbation.objects.filter(decision="approuvee").exists()
+    en_attente = Approbation.objects.filter(decision="")
+    assert en_attente.count() == 1
+    assert en_attente.get().transition == "dresser_pv_expulsion"
+
+
+def test_une_seconde_execution_ne_cree_rien():
+    premiere = _lancer()
+    avant = (Procedure.objects.count(), Delai.objects.count(), Evenement.objects.count())
+    seconde = _lancer()
+    assert (Procedure.objects.count(), Delai.objects.count(), Evenement.objects.count()) == avant
+    assert seconde == premiere
