@@ -1,106 +1,102 @@
-"""Banc de la passe de nuit (bench/).
+"""Banc de la passe de nuit des délais (PostgreSQL).
 
-Sur une base PostgreSQL vide et migrée (DATABASE_URL=postgres://.../etude_bench_proc) :
-    python bench/delais_nuit.py
-Construit 1 M de dossiers et de titres, 1,5 M de procédures, 3 M de délais dont 7 500 échus le
-10 mars 2026, puis lance deux fois `passe_delais`.
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/etude_bench_proc \\
+        python bench/delais_nuit.py --dossiers 30000 [--jours 1]
+
+S'assure que l'étude compte N dossiers (complétés par `generer`, avec ~1,5 procédure par
+dossier et leurs délais : extension `procedures.generation`), puis lance la passe de nuit
+pour le lendemain de la génération (`--jours` plus loin pour une plus grosse passe), et une
+seconde fois pour la même date : elle ne doit rien écrire. Imprime la durée, le nombre de
+requêtes, ce qui a été constaté, et le rapport à une référence mesurée dans le même
+processus : la seule lecture des délais échus (la passe ne peut pas aller plus vite).
+Objectif de l'issue 4 : 10 s pour 1 M de dossiers et 1,5 M de procédures. Ne pas lancer le
+million sur une machine partagée ; noter la charge (imprimée) à côté des chiffres.
 """
 
-# Requêtes construites avec les seuls identifiants entiers des lignes créées par le banc.
-# ruff: noqa: S608
+from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["DJANGO_SETTINGS_MODULE"] = "etude.settings"
-import django
+RACINE = Path(__file__).resolve().parent.parent
+if str(RACINE) not in sys.path:
+    sys.path.insert(0, str(RACINE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etude.settings")
+
+import django  # noqa: E402
 
 django.setup()
+
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from dossiers.generation import generer  # noqa: E402
+from dossiers.models import Dossier  # noqa: E402
+from etude.models import Etude  # noqa: E402
+from procedures.models import Delai, Procedure  # noqa: E402
 from procedures.nuit import passe_delais  # noqa: E402
-from tests.factories import (  # noqa: E402
-    creer_creancier,
-    creer_debiteur,
-    creer_etude,
-    creer_utilisateur,
-)
 
-etude = creer_etude()
-clerc = creer_utilisateur(etude=etude, role="clerc", username="bench")
-creancier = creer_creancier(etude=etude)
-debiteur = creer_debiteur(etude=etude)
-E, C, CR, D = etude.pk, clerc.pk, creancier.pk, debiteur.pk
-t0 = time.time()
-with connection.cursor() as c:
-    c.execute(f"""
-    insert into dossiers_dossier (id, annee, numero, reference, nature, phase, statut, complexe,
-      montant_principal, reference_creancier, ouvert_le, cree_le, modifie_le, recherche,
-      clerc_id, creancier_id, etude_id)
-    select g, 2020 + g % 7, g / 7, (2020 + g % 7)::text || '-' || lpad((g / 7)::text, 6, '0'),
-      'loyers', 'judiciaire', 'ouvert', false,
-      1000, '', date '2024-01-01' + (g % 900), now(), now(), '', {C}, {CR}, {E}
-    from generate_series(1, 1000000) g""")
-    c.execute("""
-    insert into dossiers_titreexecutoire (id, nature, date_titre, juridiction, numero_rg,
-      date_signification, date_force_executoire, montant_principal, montant_frais, type_interets,
-      capitalisation, majoration_ecartee, imputation_principal_dabord, cree_le, dossier_id)
-    select g, 'decision', date '2016-01-01' + (g % 3650), 'TJ', '', null,
-      date '2016-01-01' + (g % 3650), 1000, 0, 'legal', false, false, false, now(), g
-    from generate_series(1, 1000000) g""")
-    # 1,5 M de procédures : 1 M de saisies-attribution, 0,5 M de saisies-vente.
-    c.execute(f"""
-    insert into procedures_procedure (id, type, ouverte_le, etape, cloturee_le, debiteur_id,
-      dossier_id, etude_id, ouverte_par_id, titre_id)
-    select g, case when g <= 1000000 then 'saisie_attribution' else 'saisie_vente' end, now(),
-      'x', null, {D}, ((g - 1) % 1000000) + 1, {E}, {C}, ((g - 1) % 1000000) + 1
-    from generate_series(1, 1500000) g""")
-    c.execute("""insert into procedures_saisieattribution (procedure_ptr_id, etat, tiers_saisi,
-      compte_bancaire, renonciation_contestation)
-      select g, 'saisie_signifiee', 'B', false, false from generate_series(1, 1000000) g""")
-    c.execute("""insert into procedures_saisievente (procedure_ptr_id, etat)
-      select g, 'commandement_signifie' from generate_series(1000001, 1500000) g""")
-    # 3 M de délais : deux par procédure ; la plupart clos, 1 % ouverts, ~5 000 échus le
-    # 10 mars 2026 (caducités de dénonciation), le reste à venir.
-    c.execute(f"""
-    insert into procedures_delai (code, nature, libelle, depart, echeance, raison_alternative,
-      article, sanction, statut, cree_le, clos_le, clerc_id, dossier_id, etude_id, procedure_id)
-    select case when g <= 1000000 then 'sa_denonciation' else 'sv_attente_commandement' end,
-      case when g <= 1000000 then 'agir_avant' else 'pas_avant' end,
-      'bench', date '2026-03-02', date '2026-03-10' + (case when g % 200 = 0 then 0 else 30 end),
-      '', 'CPCE R211-3', 'caducité de la saisie',
-      case when g % 100 = 0 then 'ouvert' else 'respecte' end, now(),
-      case when g % 100 = 0 then null else now() end, {C}, ((g - 1) % 1000000) + 1, {E}, g
-    from generate_series(1, 1500000) g""")
-    c.execute(f"""
-    insert into procedures_delai (code, nature, libelle, depart, echeance, raison_alternative,
-      article, sanction, statut, cree_le, clos_le, clerc_id, dossier_id, etude_id, procedure_id)
-    select 'sv_validite_commandement', 'valable_jusqu_au', 'bench', date '2026-03-02',
-      date '2028-03-02', '', 'CPCE R221-5', 'péremption', 'respecte', now(), now(), {C},
-      ((g - 1) % 1000000) + 1, {E}, g from generate_series(1, 1500000) g""")
-    for t in (
-        "dossiers_dossier",
-        "dossiers_titreexecutoire",
-        "procedures_procedure",
-        "procedures_delai",
-    ):
-        c.execute(f"select setval(pg_get_serial_sequence('{t}', 'id'), (select max(id) from {t}))")
-    c.execute("analyze")
-print(f"jeu de données : {time.time() - t0:.0f} s")
+OBJECTIF_S_AU_MILLION = 10.0
 
-for essai in (1, 2):
-    with CaptureQueriesContext(connection) as q:
-        t = time.perf_counter()
-        r = passe_delais(date(2026, 3, 10))
-        duree = time.perf_counter() - t
+
+def charge() -> str:
+    return "charge (1, 5, 15 min) : " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def assurer_dossiers(nombre: int) -> None:
+    etude = Etude.objects.order_by("id").first()
+    deja = Dossier.objects.filter(etude=etude).count() if etude else 0
+    if deja < nombre:
+        t0 = time.perf_counter()
+        generer(dossiers=nombre - deja, graine=11, sortie=None)
+        print(f"génération de {nombre - deja} dossiers : {time.perf_counter() - t0:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dossiers", type=int, default=30_000)
+    parser.add_argument("--jours", type=int, default=1)
+    args = parser.parse_args()
+    assurer_dossiers(args.dossiers)
+    le = timezone.localdate() + timedelta(days=args.jours)
+    dossiers = Dossier.objects.count()
+    procedures = Procedure.objects.count()
+    ouverts = Delai.objects.filter(statut="ouvert").count()
+    echus = Delai.objects.echus(le).count()
     print(
-        f"passe {essai} : {duree:.2f} s, {len(q.captured_queries)} requêtes, "
-        f"caducités {r['caducites']}, écoulés {r['delais_ecoules']}, "
-        f"événements {r['evenements']}, "
-        f"alertes titres {r['alertes']['titres_prescription_proche']}"
+        f"{dossiers} dossiers, {procedures} procédures "
+        f"({procedures / max(dossiers, 1):.2f} par dossier), {Delai.objects.count()} délais "
+        f"dont {ouverts} ouverts ; {echus} échus au {le:%d/%m/%Y}"
     )
+    print(charge())
+    t0 = time.perf_counter()
+    lus = len(list(Delai.objects.echus(le).order_by("id").values_list("id", "procedure_id")))
+    reference = time.perf_counter() - t0
+    for essai in (1, 2):
+        with CaptureQueriesContext(connection) as q:
+            t0 = time.perf_counter()
+            r = passe_delais(le)
+            duree = time.perf_counter() - t0
+        print(
+            f"passe {essai} : {duree:.3f} s, {len(q.captured_queries)} requêtes, "
+            f"dépassés {r['delais_depasses']}, écoulés {r['delais_ecoules']}, "
+            f"transitions {r['transitions']} (caducités {r['caducites']}, "
+            f"non avenues {r['non_avenues']}, refus implicites {r['refus_implicites']}), "
+            f"événements {r['evenements']} ; rapport à la lecture seule des {lus} échus "
+            f"({reference * 1000:.1f} ms) : {duree / max(reference, 1e-6):.1f}"
+        )
+        if essai == 1 and dossiers:
+            print(
+                f"  extrapolé à 1 000 000 de dossiers (linéaire) : "
+                f"{duree * 1_000_000 / dossiers:.1f} s (objectif {OBJECTIF_S_AU_MILLION:.0f} s)"
+            )
+    print(charge())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Banc du tableau « Délais » d'un clerc à 5 000 délais ouverts (PostgreSQL).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/etude_bench_proc \\
+        python bench/delais_tableau.py --dossiers 30000 [--repetitions 200]
+
+S'assure que l'étude compte N dossiers (`generer`, avec l'extension des procédures), puis
+donne à un clerc exactement `--ouverts` délais ouverts (5 000 : objectif de l'issue 4) en lui
+réattribuant des délais ouverts d'autres clercs, et à un clerc de référence 50 délais. Mesure
+la page /delais/ entière (vue, gabarit, requêtes) par le client de test de Django : p50, p95,
+max et nombre de requêtes, pour les deux clercs et pour la page suivante d'une section ; le
+rapport des p95 (clerc chargé / clerc de référence, mesurés dans ce même processus) dit si la
+page dépend du nombre de délais. Objectif : p95 <= 50 ms, nombre de requêtes constant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+if str(RACINE) not in sys.path:
+    sys.path.insert(0, str(RACINE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etude.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from dossiers.generation import generer  # noqa: E402
+from dossiers.models import Dossier  # noqa: E402
+from etude.models import Etude, Utilisateur  # noqa: E402
+from procedures.models import Delai  # noqa: E402
+
+OBJECTIF_P95_MS = 50.0
+
+
+def charge() -> str:
+    return "charge (1, 5, 15 min) : " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def donner_delais(etude, clerc, voulu: int) -> int:
+    """Réattribue à `clerc` des délais ouverts d'autres clercs jusqu'à `voulu` (ou en rend)."""
+    ouverts = Delai.objects.filter(etude=etude, statut="ouvert")
+    actuel = ouverts.filter(clerc=clerc).count()
+    if actuel < voulu:
+        ids = list(
+            ouverts.exclude(clerc=clerc)
+            .order_by("?")
+            .values_list("id", flat=True)[: voulu - actuel]
+        )
+        Delai.objects.filter(id__in=ids).update(clerc=clerc)
+    elif actuel > voulu:
+        autre = Utilisateur.objects.filter(etude=etude, groups__name="clerc").exclude(pk=clerc.pk)
+        ids = list(ouverts.filter(clerc=clerc).values_list("id", flat=True)[: actuel - voulu])
+        Delai.objects.filter(id__in=ids).update(clerc=autre.first())
+    with connection.cursor() as c:
+        c.execute("ANALYZE procedures_delai")
+    return ouverts.filter(clerc=clerc).count()
+
+
+def clerc(etude, identifiant: str) -> Utilisateur:
+    utilisateur, cree = Utilisateur.objects.get_or_create(
+        username=identifiant, defaults={"etude": etude, "first_name": "Banc", "last_name": "Clerc"}
+    )
+    if cree:
+        utilisateur.groups.add(Group.objects.get(name="clerc"))
+    return utilisateur
+
+
+def mesurer(client: Client, adresse: str, repetitions: int):
+    """Durées de la page (ms), durées SQL (ms, d'après le journal des requêtes), requêtes."""
+    for _ in range(10):
+        assert client.get(adresse).status_code == 200
+    durees, sql, requetes = [], [], set()
+    for _ in range(repetitions):
+        with CaptureQueriesContext(connection) as q:
+            t0 = time.perf_counter()
+            reponse = client.get(adresse)
+            durees.append((time.perf_counter() - t0) * 1000)
+        assert reponse.status_code == 200
+        requetes.add(len(q.captured_queries))
+        sql.append(sum(float(r["time"]) for r in q.captured_queries) * 1000)
+    assert len(requetes) == 1, f"nombre de requêtes variable : {requetes}"
+    return durees, sql, requetes.pop()
+
+
+def p95(durees: list[float]) -> float:
+    return statistics.quantiles(durees, n=20)[18]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dossiers", type=int, default=30_000)
+    parser.add_argument("--ouverts", type=int, default=5_000)
+    parser.add_argument("--repetitions", type=int, default=200)
+    args = parser.parse_args()
+    setup_test_environment()
+    etude = Etude.objects.order_by("id").first()
+    deja = Dossier.objects.filter(etude=etude).count() if etude else 0
+    if deja < args.dossiers:
+        generer(dossiers=args.dossiers - deja, graine=12)
+        etude = Etude.objects.order_by("id").first()
+    charge_ = clerc(etude, "banc-clerc-charge")
+    reference = clerc(etude, "banc-clerc-reference")
+    n_charge = donner_delais(etude, charge_, args.ouverts)
+    n_reference = donner_delais(etude, reference, 50)
+    total = Delai.objects.filter(etude=etude, statut="ouvert").count()
+    print(
+        f"{Dossier.objects.filter(etude=etude).count()} dossiers, {total} délais ouverts ; "
+        f"clerc chargé : {n_charge}, clerc de référence : {n_reference}"
+    )
+    print(charge())
+    resultats = {}
+    for nom, utilisateur, adresse in (
+        ("référence (50 délais)", reference, "/delais/"),
+        (f"clerc à {n_charge} délais", charge_, "/delais/"),
+        (f"clerc à {n_charge}, « plus tard » page 2", charge_, None),
+    ):
+        client = Client()
+        client.force_login(utilisateur)
+        if adresse is None:
+            premiere = (
+                Delai.objects.filter(clerc=utilisateur, statut="ouvert")
+                .order_by("echeance", "id")
+                .values_list("echeance", "id")[49]
+            )
+            adresse = f"/delais/?section=plus_tard&apres={premiere[0].isoformat()}:{premiere[1]}"
+        durees, sql, requetes = mesurer(client, adresse, args.repetitions)
+        resultats[nom] = p95(durees)
+        print(
+            f"{nom:<42} p50 {statistics.median(durees):6.1f} ms  p95 {p95(durees):6.1f} ms  "
+            f"max {max(durees):6.1f} ms  {requetes} requêtes (SQL p50 "
+            f"{statistics.median(sql):.1f} ms, p95 {p95(sql):.1f} ms)"
+        )
+    valeurs = list(resultats.values())
+    print(
+        f"rapport p95 clerc chargé / référence : {valeurs[1] / valeurs[0]:.2f} ; "
+        f"objectif p95 <= {OBJECTIF_P95_MS:.0f} ms : "
+        f"{'tenu' if valeurs[1] <= OBJECTIF_P95_MS else 'NON TENU'}"
+    )
+    print(charge())
+
+
+if __name__ == "__main__":
+    main()
