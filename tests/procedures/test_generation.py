@@ -29,9 +29,11 @@ def test_generer_ajoute_des_procedures_realistes(etude):
         assert etats <= {e.value for e in modele.Etat}, type_
         finales = modele.objects.filter(etat__in=modele.ETATS_FINAUX)
         assert not finales.filter(cloturee_le__isnull=True).exists(), type_
-        assert not modele.objects.exclude(etat__in=modele.ETATS_FINAUX).filter(
-            cloturee_le__isnull=False
-        ).exists(), type_
+        assert (
+            not modele.objects.exclude(etat__in=modele.ETATS_FINAUX)
+            .filter(cloturee_le__isnull=False)
+            .exists()
+        ), type_
     # Sans titre : injonction de payer ou petites créances (5 000 € au plus, R125-1).
     sans_titre = procedures.filter(titre__isnull=True)
     assert set(sans_titre.values_list("type", flat=True)) == {
@@ -52,9 +54,10 @@ def test_generer_ajoute_des_procedures_realistes(etude):
         assert delai.echeance == attendu.date_sure, delai.code
     # Un clerc du dossier porte le délai ; un événement d'ouverture par procédure.
     assert not ouverts.exclude(clerc_id__in=ctx.clercs).exists()
-    assert Counter(
-        Evenement.objects.filter(action="procedure_ouvrir").values_list("acteur_libelle", flat=True)
-    ) == {"generer": procedures.count()}
+    ouvertures = Evenement.objects.filter(action="procedure_ouvrir")
+    assert Counter(ouvertures.values_list("acteur_libelle", flat=True)) == {
+        "generer": procedures.count()
+    }
     # La nuit de la veille n'a rien à faire ; celle dans une semaine constate des échéances,
     # puis ne refait rien.
     assert passe_delais(aujourd_hui - timedelta(days=1))["evenements"] == 0
