@@ -182,3 +182,92 @@ class Moteur:
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=self._recuperateur)
         options = {"pdf_variant": VARIANTE_PDFA} if pdfa else {}
         return document.write_pdf(stylesheets=feuilles, **options)
+
+
+# --- Processus enfant -------------------------------------------------------------------
+# `python -m actes.moteur <réglages JSON>` : lit des demandes sur l'entrée standard, rend,
+# répond sur la sortie standard. Trames : 4 octets de longueur (big-endian) puis le contenu.
+# Demande : JSON {"html", "pied", "pdfa"}. Réponse : 1 octet d'état (b"O" : PDF, b"E" :
+# erreur, message UTF-8) puis la trame. Fin de l'entrée (parent mort ou qui s'arrête) : fin.
+
+ETAT_PDF = b"O"
+ETAT_ERREUR = b"E"
+
+
+def ecrire_trame(flux, donnees: bytes) -> None:
+    flux.write(len(donnees).to_bytes(4, "big"))
+    flux.write(donnees)
+    flux.flush()
+
+
+def lire_exactement(flux, taille: int) -> bytes:
+    morceaux = []
+    while taille:
+        morceau = flux.read(taille)
+        if not morceau:
+            raise EOFError
+        morceaux.append(morceau)
+        taille -= len(morceau)
+    return b"".join(morceaux)
+
+
+def lire_trame(flux) -> bytes:
+    return lire_exactement(flux, int.from_bytes(lire_exactement(flux, 4), "big"))
+
+
+def servir(entree, sortie, moteur: Moteur) -> None:
+    """Boucle du processus enfant. Une erreur de rendu est renvoyée au parent ; un manque
+    de mémoire aussi, puis l'enfant s'arrête (son tas n'est plus sûr ; le parent en relance
+    un au rendu suivant)."""
+    import json
+
+    while True:
+        try:
+            demande = json.loads(lire_trame(entree))
+        except EOFError:
+            return
+        try:
+            pdf = moteur.rendre(demande["html"], pied=tuple(demande["pied"]), pdfa=demande["pdfa"])
+        except MemoryError:
+            sortie.write(ETAT_ERREUR)
+            ecrire_trame(sortie, b"memoire")
+            return
+        except DocumentRefuse as erreur:
+            sortie.write(ETAT_ERREUR)
+            ecrire_trame(sortie, ("refuse:" + str(erreur)).encode())
+        except Exception as erreur:  # toute erreur de WeasyPrint : le parent la rapporte
+            sortie.write(ETAT_ERREUR)
+            ecrire_trame(sortie, f"erreur:{type(erreur).__name__} : {erreur}"[:2000].encode())
+        else:
+            sortie.write(ETAT_PDF)
+            ecrire_trame(sortie, pdf)
+
+
+def principal(argv: list[str]) -> None:
+    import json
+    import resource
+    import sys
+
+    reglages = json.loads(argv[0])
+    memoire = reglages.get("memoire_octets")
+    if memoire:
+        # Espace d'adresses borné : au-delà, MemoryError (ou arrêt du processus) dans
+        # l'enfant seul ; le parent (worker Celery, serveur web) reste vivant.
+        resource.setrlimit(resource.RLIMIT_AS, (memoire, memoire))
+    # Le protocole garde la vraie sortie standard ; tout `print` éventuel va au journal.
+    sortie = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    entree = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    racines = tuple(Racine(chemin, prefixe) for chemin, prefixe in reglages["racines"])
+    moteur = Moteur(racines, feuilles=tuple(reglages["feuilles"]))
+    # Chauffe : importer WeasyPrint, charger les polices et la feuille avant la 1re demande.
+    moteur.rendre("<p>Étude</p>", pdfa=True)
+    sortie.write(b"P")  # prêt
+    sortie.flush()
+    servir(entree, sortie, moteur)
+
+
+if __name__ == "__main__":
+    import sys
+
+    principal(sys.argv[1:])

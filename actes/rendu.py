@@ -23,7 +23,15 @@ comme feuille « utilisateur » : la feuille propre au gabarit la surcharge. PDF
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
 import os
+import select
+import subprocess
+import sys
+import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -79,32 +87,156 @@ def racines_statiques() -> tuple[moteur.Racine, ...]:
     return tuple(racines)
 
 
-_moteurs: dict[int, moteur.Moteur] = {}
+class _Enfant:
+    """Le processus enfant qui rend (`python -m actes.moteur`), propre à un processus
+    parent. Bornes : espace d'adresses (RLIMIT_AS, posé par l'enfant sur lui-même) et délai
+    (le parent tue l'enfant qui ne répond pas). Un enfant qui meurt, dépasse ses bornes ou a
+    servi `RENDU_RENDUS_PAR_ENFANT` rendus est remplacé au rendu suivant."""
+
+    def __init__(self):
+        self.pid_parent = os.getpid()
+        self.processus: subprocess.Popen | None = None
+        self.rendus = 0
+        self.verrou = threading.Lock()
+
+    def _demarrer(self) -> subprocess.Popen:
+        reglages = {
+            "racines": [(racine.chemin, racine.prefixe) for racine in racines_statiques()],
+            "feuilles": [FEUILLE_DES_ACTES],
+            "memoire_octets": settings.RENDU_MEMOIRE_MO * 1024 * 1024,
+        }
+        processus = subprocess.Popen(
+            [sys.executable, "-m", "actes.moteur", json.dumps(reglages)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=str(settings.BASE_DIR),
+        )
+        self.rendus = 0
+        try:
+            pret = self._lire(processus, 1, settings.RENDU_DELAI_DEMARRAGE_S)
+        except RenduImpossible:
+            self._arreter(processus)
+            raise
+        if pret != b"P":
+            self._arreter(processus)
+            raise RenduImpossible("Le moteur de rendu PDF n'a pas démarré.")
+        return processus
+
+    @staticmethod
+    def _arreter(processus: subprocess.Popen) -> None:
+        with contextlib.suppress(OSError):
+            processus.kill()
+        processus.wait()
+        for flux in (processus.stdin, processus.stdout):
+            with contextlib.suppress(OSError):
+                flux.close()
+
+    def arreter(self) -> None:
+        if self.processus is not None:
+            self._arreter(self.processus)
+            self.processus = None
+
+    @staticmethod
+    def _lire(processus: subprocess.Popen, taille: int, delai: float) -> bytes:
+        """`taille` octets de l'enfant avant `delai` secondes, ou RenduImpossible."""
+        limite = time.monotonic() + delai
+        descripteur = processus.stdout.fileno()
+        morceaux = []
+        while taille:
+            reste = limite - time.monotonic()
+            if reste <= 0 or not select.select([descripteur], [], [], reste)[0]:
+                raise _Depassement
+            morceau = os.read(descripteur, min(taille, 1 << 20))
+            if not morceau:
+                raise _EnfantMort
+            morceaux.append(morceau)
+            taille -= len(morceau)
+        return b"".join(morceaux)
+
+    def rendre(self, html: str, elements: tuple[str, ...], pdfa: bool) -> bytes:
+        demande = json.dumps({"html": html, "pied": list(elements), "pdfa": pdfa}).encode()
+        with self.verrou:
+            if self.processus is None or self.processus.poll() is not None:
+                self.processus = self._demarrer()
+            processus = self.processus
+            delai = settings.RENDU_DELAI_S
+            try:
+                processus.stdin.write(len(demande).to_bytes(4, "big") + demande)
+                processus.stdin.flush()
+                debut = time.monotonic()
+                etat = self._lire(processus, 1, delai)
+                reste = delai - (time.monotonic() - debut)
+                taille = int.from_bytes(self._lire(processus, 4, reste), "big")
+                reponse = self._lire(processus, taille, delai - (time.monotonic() - debut))
+            except _Depassement:
+                self.arreter()
+                raise RenduImpossible(
+                    f"Le rendu du PDF a dépassé {delai:g} s et a été interrompu "
+                    "(document trop lourd ?)."
+                ) from None
+            except (_EnfantMort, BrokenPipeError):
+                self.arreter()
+                raise RenduImpossible(
+                    "Le moteur de rendu PDF s'est arrêté pendant le rendu (mémoire "
+                    f"dépassée ? limite {settings.RENDU_MEMOIRE_MO} Mo)."
+                ) from None
+            self.rendus += 1
+            if etat != moteur.ETAT_PDF and reponse == b"memoire":
+                self.arreter()  # l'enfant s'arrête de lui-même après un manque de mémoire
+            elif self.rendus >= settings.RENDU_RENDUS_PAR_ENFANT:
+                self.arreter()
+        if etat == moteur.ETAT_PDF:
+            return reponse
+        message = reponse.decode(errors="replace")
+        if message == "memoire":
+            raise RenduImpossible(
+                f"Le rendu du PDF a dépassé la mémoire permise ({settings.RENDU_MEMOIRE_MO} Mo)."
+            )
+        if message.startswith("refuse:"):
+            raise RenduImpossible(message.removeprefix("refuse:"))
+        raise RenduImpossible(
+            f"Le PDF n'a pas pu être produit ({message.removeprefix('erreur:')})."
+        )
 
 
-def _moteur() -> moteur.Moteur:
-    # Un moteur par processus (les workers Celery forkent : pas de partage d'état).
-    pid = os.getpid()
-    if pid not in _moteurs:
-        _moteurs.clear()
-        _moteurs[pid] = moteur.Moteur(racines_statiques(), feuilles=(FEUILLE_DES_ACTES,))
-    return _moteurs[pid]
+class _Depassement(Exception):
+    pass
+
+
+class _EnfantMort(Exception):
+    pass
+
+
+_enfant: _Enfant | None = None
+_verrou_enfant = threading.Lock()
+
+
+def _enfant_du_processus() -> _Enfant:
+    # Un enfant par processus : après un fork (workers Celery), le nouveau processus ne
+    # parle pas à l'enfant de son parent, il démarre le sien au premier rendu.
+    global _enfant
+    with _verrou_enfant:
+        if _enfant is None or _enfant.pid_parent != os.getpid():
+            _enfant = _Enfant()
+            atexit.register(_enfant.arreter)
+        return _enfant
 
 
 def rendre_pdf(html: str, *, pied: Pied | None = None, pdfa: bool = True) -> bytes:
     """PDF (PDF/A-3b par défaut) du document `html`, avec la feuille des actes et, si
-    `pied` est donné, ses mentions en bas de chaque page. Lève `RenduImpossible`."""
+    `pied` est donné, ses mentions en bas de chaque page.
+
+    Le rendu se fait dans un processus enfant réutilisé, borné en mémoire
+    (`RENDU_MEMOIRE_MO`) et en temps (`RENDU_DELAI_S`) : un document hostile ou trop lourd
+    lève `RenduImpossible` (message en français) et laisse l'appelant vivant."""
     elements = pied.elements() if pied else ()
-    try:
-        return _moteur().rendre(html, pied=elements, pdfa=pdfa)
-    except moteur.DocumentRefuse as erreur:
-        raise RenduImpossible(str(erreur)) from erreur
-    except RenduImpossible:
-        raise
-    except Exception as erreur:
+    if len(html) > moteur.TAILLE_MAX_HTML:
+        # Refusé avant d'être envoyé à l'enfant (même message que le moteur).
         raise RenduImpossible(
-            f"Le PDF n'a pas pu être produit ({type(erreur).__name__} : {erreur})."
-        ) from erreur
+            f"Document trop volumineux pour un PDF ({len(html) // 1024} Ko, "
+            f"au plus {moteur.TAILLE_MAX_HTML // 1024} Ko)."
+        )
+    return _enfant_du_processus().rendre(html, elements, pdfa)
 
 
 def rendre_acte_pdf(html: str, *, reference_dossier: str, code_acte: str, initiales: str) -> bytes:

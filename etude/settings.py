@@ -232,6 +232,13 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "etude@localhost")
 
+# Rendu PDF (actes.rendu) : processus enfant borné en mémoire (espace d'adresses) et en
+# temps ; remplacé après N rendus pour que la mémoire ne dérive pas.
+RENDU_MEMOIRE_MO = int(os.environ.get("ETUDE_RENDU_MEMOIRE_MO", "1024"))
+RENDU_DELAI_S = float(os.environ.get("ETUDE_RENDU_DELAI_S", "60"))
+RENDU_DELAI_DEMARRAGE_S = 60.0
+RENDU_RENDUS_PAR_ENFANT = int(os.environ.get("ETUDE_RENDU_RENDUS_PAR_ENFANT", "2000"))
+
 # Celery : sans broker configuré, les tâches s'exécutent dans le processus (mode embarqué).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
