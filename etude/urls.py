@@ -20,5 +20,7 @@ urlpatterns = [
     # Comptabilité (issue 5) : décompte, versements, débours sous /dossiers/<référence>/… ;
     # relevés bancaires et validations sous /comptabilite/ (comptabilite/urls.py).
     path("", include("comptabilite.urls")),
+    # Relances (issue 6) : scénarios, campagnes, appels, lettres, résultats sous /relances/.
+    path("", include("relances.urls")),
     path("admin/", admin.site.urls),
 ]

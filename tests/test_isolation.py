@@ -96,6 +96,38 @@ def _debours_a(o):
     return o["debours"]
 
 
+def _relances_a(o):
+    """Un scénario de A (lettre puis appel), sa campagne, son appel, ses lettres du jour."""
+    if "relances" not in o:
+        from dossiers.models import TelephoneDebiteur
+        from relances.lettres import lettres_du_jour
+        from relances.models import Appel, Campagne, EtapeScenario, Scenario
+        from relances.services.campagnes import campagne_lancer, scenario_affecter
+
+        clerc = o["dossier"].clerc
+        scenario = Scenario.objects.create(etude=clerc.etude, nom="Secret A")
+        EtapeScenario.objects.create(scenario=scenario, rang=1, apres_jours=0, canal="lettre")
+        EtapeScenario.objects.create(scenario=scenario, rang=2, apres_jours=0, canal="appel")
+        TelephoneDebiteur.objects.create(debiteur=o["debiteur"], numero="+33600000001")
+        scenario_affecter(
+            acteur=clerc, dossier=o["dossier"], scenario=scenario, le=date(2026, 3, 2)
+        )
+        campagne_lancer(etude=clerc.etude, le=date(2026, 3, 2), acteur=clerc)
+        lot = lettres_du_jour(etude_id=clerc.etude_id, le=date(2026, 3, 2))
+        campagne_lancer(etude=clerc.etude, le=date(2026, 3, 3), acteur=clerc)
+        from relances.envoi import envoyer_paquet
+        from relances.models import Envoi
+
+        envoyer_paquet(list(Envoi.objects.filter(canal="appel").values_list("id", flat=True)))
+        o["relances"] = {
+            "scenario": scenario,
+            "campagne": Campagne.objects.filter(etude=clerc.etude).first(),
+            "appel": Appel.objects.get(dossier=o["dossier"]),
+            "lot": lot,
+        }
+    return o["relances"]
+
+
 # Routes à arguments : comment les construire avec les objets de l'étude A.
 ROUTES_A_ARGUMENTS = {
     "dossier_detail": lambda o: {"reference": o["dossier"].reference},
@@ -128,6 +160,11 @@ ROUTES_A_ARGUMENTS = {
     "comptabilite_ligne_confirmer": lambda o: {"pk": _ligne_releve_a(o).pk},
     "comptabilite_ligne_ignorer": lambda o: {"pk": _ligne_releve_a(o).pk},
     "comptabilite_debours_justificatif": lambda o: {"pk": _debours_a(o).pk},
+    "relances_campagne": lambda o: {"pk": _relances_a(o)["campagne"].pk},
+    "relances_scenario": lambda o: {"pk": _relances_a(o)["scenario"].pk},
+    "relances_dossier_scenario": lambda o: {"reference": o["dossier"].reference},
+    "relances_appel_resultat": lambda o: {"pk": _relances_a(o)["appel"].pk},
+    "relances_lettres_pdf": lambda o: {"pk": _relances_a(o)["lot"].pk},
 }
 
 # Routes qui écrivent : le rôle « lecture » reçoit 403.
@@ -152,6 +189,9 @@ ECRITURES = {
     # POST : import d'un relevé ; validation d'un débours (principal clerc et commissaire).
     "comptabilite_releves",
     "comptabilite_debours_a_valider",
+    "relances_campagne_lancer",
+    "relances_dossier_scenario",
+    "relances_appel_resultat",
 }
 # Routes de lecture : elles refusent POST (405) et ne montrent que l'étude de l'utilisateur.
 LECTURES = {
@@ -169,6 +209,12 @@ LECTURES = {
     "comptabilite_decompte_pdf",
     "comptabilite_releve",
     "comptabilite_debours_justificatif",
+    "relances_accueil",
+    "relances_campagne",
+    "relances_scenario",
+    "relances_appels",
+    "relances_lettres_pdf",
+    "relances_resultats",
 }
 # Le compte de l'utilisateur lui-même (pas de données d'une étude).
 COMPTE = {"connexion", "deconnexion", "verification", "double_facteur", "delais_ical"}

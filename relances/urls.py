@@ -1,0 +1,23 @@
+"""Routes des relances (chemins complets)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("relances/", views.accueil, name="relances_accueil"),
+    path("relances/campagnes/lancer/", views.campagne_lancer, name="relances_campagne_lancer"),
+    path("relances/campagnes/<int:pk>/", views.campagne, name="relances_campagne"),
+    path("relances/scenarios/<int:pk>/", views.scenario, name="relances_scenario"),
+    path(
+        "relances/dossiers/<str:reference>/scenario/",
+        views.dossier_scenario,
+        name="relances_dossier_scenario",
+    ),
+    path("relances/appels/", views.appels, name="relances_appels"),
+    path(
+        "relances/appels/<int:pk>/resultat/", views.appel_resultat, name="relances_appel_resultat"
+    ),
+    path("relances/lettres/<int:pk>/pdf/", views.lettres_pdf, name="relances_lettres_pdf"),
+    path("relances/resultats/", views.resultats_vue, name="relances_resultats"),
+]

@@ -1,0 +1,221 @@
+"""Écrans des relances : scénarios, campagnes (progression), liste d'appels, lettres du
+jour, résultats. Chaque objet est cherché dans l'étude de l'utilisateur (404 sinon) ; chaque
+vue qui écrit exige `peut_ecrire` (403 sinon) et appelle un seul service."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from dossiers.models import Dossier
+from etude.errors import RegleMetier
+from etude.models import Utilisateur
+from etude.views import ecriture_requise
+
+from . import resultats
+from .models import (
+    AffectationScenario,
+    Appel,
+    Campagne,
+    Envoi,
+    LotLettres,
+    ResultatAppel,
+    Scenario,
+)
+from .services import campagnes as services
+
+
+@require_safe
+@login_required
+def accueil(request):
+    etude = request.user.etude
+    return render(
+        request,
+        "relances/accueil.html",
+        {
+            "scenarios": Scenario.objects.pour(request.user).prefetch_related("etapes"),
+            "campagnes": Campagne.objects.pour(request.user)[:20],
+            "lots": LotLettres.objects.pour(request.user)[:10],
+            "aujourd_hui": timezone.localdate(),
+            "horaires": services.horaires_de(etude) if etude else None,
+            "rubrique": "relances",
+        },
+    )
+
+
+@require_POST
+@ecriture_requise
+def campagne_lancer(request):
+    texte = request.POST.get("le", "").strip()
+    try:
+        le = date.fromisoformat(texte) if texte else timezone.localdate()
+    except ValueError:
+        messages.error(request, f"Date « {texte[:20]} » illisible (attendu AAAA-MM-JJ).")
+        return redirect("relances_accueil")
+    lancement = services.campagne_lancer(etude=request.user.etude, le=le, acteur=request.user)
+    messages.success(
+        request,
+        f"Campagne lancée : {lancement.crees} envoi(s) créé(s), {lancement.taches} tâche(s).",
+    )
+    return redirect(lancement.campagne)
+
+
+@require_safe
+@login_required
+def campagne(request, pk: int):
+    objet = get_object_or_404(Campagne.objects.pour(request.user), pk=pk)
+    contexte = {"campagne": objet, "c": services.compteurs(objet), "rubrique": "relances"}
+    if request.headers.get("HX-Request"):
+        return render(request, "relances/_progression.html", contexte)
+    return render(request, "relances/campagne.html", contexte)
+
+
+@require_safe
+@login_required
+def scenario(request, pk: int):
+    objet = get_object_or_404(Scenario.objects.pour(request.user), pk=pk)
+    return render(
+        request,
+        "relances/scenario.html",
+        {
+            "scenario": objet,
+            "etapes": objet.etapes.all(),
+            "suivis": AffectationScenario.objects.filter(scenario=objet, arret="").count(),
+            "rubrique": "relances",
+        },
+    )
+
+
+@require_POST
+@ecriture_requise
+def dossier_scenario(request, reference: str):
+    dossier = get_object_or_404(Dossier.objects.pour(request.user), reference=reference)
+    choix = request.POST.get("scenario", "")
+    scenario_choisi = None
+    if choix:
+        scenario_choisi = get_object_or_404(Scenario.objects.pour(request.user), pk=choix)
+    try:
+        services.scenario_affecter(
+            acteur=request.user,
+            dossier=dossier,
+            scenario=scenario_choisi,
+            le=timezone.localdate(),
+        )
+    except RegleMetier as erreur:
+        messages.error(request, str(erreur))
+    else:
+        messages.success(request, "Scénario du dossier mis à jour.")
+    return redirect(dossier)
+
+
+def _clerc_demande(request) -> Utilisateur:
+    identifiant = request.GET.get("clerc")
+    if identifiant and request.user.est_principal:
+        return get_object_or_404(
+            Utilisateur.objects.filter(etude_id=request.user.etude_id), pk=identifiant
+        )
+    return request.user
+
+
+@require_safe
+@login_required
+def appels(request):
+    clerc = _clerc_demande(request)
+    a_faire = list(
+        Appel.objects.pour(request.user)
+        .filter(clerc=clerc, resultat="")
+        .select_related("dossier__creancier", "debiteur")
+        .order_by("prevu_le", "id")[:100]
+    )
+    dossiers = [a.dossier_id for a in a_faire]
+    historiques: dict[int, list] = {d: [] for d in dossiers}
+    for envoi in (
+        Envoi.objects.filter(dossier_id__in=dossiers)
+        .exclude(etat="a_envoyer")
+        .select_related("etape")
+        .order_by("-le", "-id")
+    ):
+        historiques[envoi.dossier_id].append(
+            f"{envoi.le:%d/%m/%Y} · {envoi.get_canal_display()} · {envoi.get_etat_display()}"
+            + (f" ({envoi.motif})" if envoi.motif else "")
+        )
+    for ancien in Appel.objects.filter(dossier_id__in=dossiers).exclude(resultat=""):
+        historiques[ancien.dossier_id].append(
+            f"{ancien.traite_le:%d/%m/%Y} · Appel · {ancien.get_resultat_display()}"
+        )
+    for appel in a_faire:
+        appel.historique = historiques.get(appel.dossier_id, [])[:12]
+    etude = request.user.etude
+    ouvert = services.horaires_de(etude).ouvert(timezone.localtime()) if etude else False
+    return render(
+        request,
+        "relances/appels.html",
+        {
+            "appels": a_faire,
+            "clerc": clerc,
+            "clercs": Utilisateur.objects.filter(etude_id=request.user.etude_id, is_active=True)
+            if request.user.est_principal
+            else [],
+            "resultats": ResultatAppel.choices,
+            "ouvert": ouvert,
+            "rubrique": "appels",
+        },
+    )
+
+
+@require_POST
+@ecriture_requise
+def appel_resultat(request, pk: int):
+    appel = get_object_or_404(Appel.objects.pour(request.user), pk=pk)
+    if appel.clerc_id != request.user.pk and not request.user.est_principal:
+        raise PermissionDenied("Cet appel est dans la liste d'un autre clerc.")
+    resultat = request.POST.get("resultat", "")
+    promesse_date = promesse_montant = None
+    try:
+        if resultat == ResultatAppel.PROMESSE:
+            promesse_date = date.fromisoformat(request.POST.get("promesse_date", ""))
+            promesse_montant = Decimal(request.POST.get("promesse_montant", "").replace(",", "."))
+        services.appel_resultat_enregistrer(
+            acteur=request.user,
+            appel=appel,
+            resultat=resultat,
+            promesse_date=promesse_date,
+            promesse_montant=promesse_montant,
+            commentaire=request.POST.get("commentaire", ""),
+        )
+    except (ValueError, InvalidOperation):
+        messages.error(request, "Une promesse porte une date (AAAA-MM-JJ) et un montant en euros.")
+    except RegleMetier as erreur:
+        messages.error(request, str(erreur))
+    else:
+        messages.success(request, "Résultat de l'appel enregistré.")
+    return redirect("relances_appels")
+
+
+@require_safe
+@login_required
+def lettres_pdf(request, pk: int):
+    lot = get_object_or_404(LotLettres.objects.pour(request.user), pk=pk)
+    return FileResponse(
+        lot.fichier.open("rb"),
+        content_type="application/pdf",
+        filename=f"lettres-{lot.le:%Y-%m-%d}.pdf",
+    )
+
+
+@require_safe
+@login_required
+def resultats_vue(request):
+    return render(
+        request,
+        "relances/resultats.html",
+        {"scenarios": resultats.par_etape(request.user.etude_id), "rubrique": "relances"},
+    )
