@@ -369,6 +369,8 @@ def etape_creanciers(ctx: Contexte) -> None:
                     **commun,
                 )
             )
+    for creancier in nouveaux:  # bulk_create n'appelle pas save()
+        creancier.recherche = creancier.texte_recherche()
     Creancier.objects.bulk_create(nouveaux, batch_size=1000)
     if nouveaux:
         existants = list(

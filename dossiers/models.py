@@ -107,6 +107,10 @@ class Creancier(Personne):
     iban = models.CharField(
         "IBAN de reversement", max_length=34, blank=True, validators=[valider_iban]
     )
+    # Nom normalisé (nom, prénoms, dénomination, forme juridique) : la recherche de dossiers
+    # trouve d'abord les créanciers qui portent tous les mots saisis, « (OPH) » compris.
+    # Tenu à jour par `save()` ; quelques milliers de lignes par étude, lues en entier.
+    recherche = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = "créancier"
@@ -120,6 +124,17 @@ class Creancier(Personne):
                 name="creancier_morale_professionnelle",
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        self.recherche = self.texte_recherche()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "recherche"}
+        super().save(*args, **kwargs)
+
+    def texte_recherche(self) -> str:
+        return normaliser_recherche(
+            " ".join([self.nom, self.prenoms, self.raison_sociale, self.forme_juridique])
+        )
 
     @property
     def creancier_particulier(self) -> bool:
@@ -402,6 +417,8 @@ class Dossier(models.Model):
             models.Index(fields=["etude", "-id"], name="dossier_etude_id_idx"),
             # Mon bureau et filtre « mes dossiers » : WHERE etude_id = ? AND clerc_id = ?.
             models.Index(fields=["etude", "clerc", "-id"], name="dossier_clerc_idx"),
+            # Dossiers d'un créancier, les plus récents d'abord (recherche par créancier).
+            models.Index(fields=["etude", "creancier", "-id"], name="dossier_creancier_idx"),
             # Tri par montant en pagination par clé.
             models.Index(
                 fields=["etude", "-montant_principal", "-id"], name="dossier_montant_idx"

@@ -31,7 +31,7 @@ from django.db.models import BooleanField, F, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 
-from .models import CompteurReference, Dossier, normaliser_recherche
+from .models import CompteurReference, Creancier, Dossier, normaliser_recherche
 
 TAILLE_PAGE = 50
 REFERENCE_COMPLETE = re.compile(r"^(\d{4})-(\d{1,6})$")
@@ -70,6 +70,15 @@ def rechercher(qs: QuerySet, terme: str, *, limite: int = 20) -> list:
             # Une référence ne se cherche pas dans les mots : « 2026 » est dans un
             # dossier sur cinq, et l'index GIN le lirait en entier.
             return resultats
+    if len(mots) >= 2:
+        # Un nom de créancier saisi (« Habitat de l'Ouest (OPH) ») : ses dossiers d'abord,
+        # par la clé étrangère. Ses mots, tous courants, coûtent cher à croiser dans l'index
+        # des dossiers (58 ms au 95e centile à 1 M dossiers, contre ~3 ms ici).
+        creanciers = _creanciers(qs, mots)
+        if creanciers:
+            completer(_par_creanciers(qs, creanciers, besoin=limite + len(vus)))
+            if len(resultats) >= limite:
+                return resultats
     if connection.vendor != "postgresql":
         exacts = Q()
         for mot in mots:
@@ -91,6 +100,52 @@ def rechercher(qs: QuerySet, terme: str, *, limite: int = 20) -> list:
         if approche:
             completer(_par_mots(qs, approche, etude_id, besoin=limite + len(vus)))
     return resultats
+
+
+# Au-delà, les mots saisis ne désignent pas un créancier : la recherche générale suit.
+CREANCIERS_MAX = 20
+
+
+def _creanciers(qs: QuerySet, mots: list[str]) -> list[int]:
+    """Les créanciers de l'étude dont le nom porte chaque mot saisi (le dernier comme début
+    de mot), s'ils sont au plus `CREANCIERS_MAX`."""
+    # L'étude réduit la lecture ; le cloisonnement, lui, vient de `qs` (appliqué ensuite).
+    etude_id = _etude_de(qs)
+    filtre = Q() if etude_id is None else Q(etude_id=etude_id)
+    # LIKE d'abord (sous-chaîne, ~0,1 µs la ligne), l'expression régulière (bornes de mot,
+    # ~2,5 µs) ensuite sur les seules lignes restantes : PostgreSQL garde l'ordre écrit.
+    for mot in sorted(mots, key=len, reverse=True):
+        filtre &= Q(recherche__contains=mot)
+    for rang, mot in enumerate(mots):
+        fin = "" if rang == len(mots) - 1 else "([ -]|$)"
+        filtre &= Q(recherche__regex=f"(^|[ -]){re.escape(mot)}{fin}")
+    ids = list(Creancier.objects.filter(filtre).values_list("id", flat=True)[: CREANCIERS_MAX + 1])
+    return ids if len(ids) <= CREANCIERS_MAX else []
+
+
+def _par_creanciers(qs: QuerySet, creanciers: list[int], *, besoin: int) -> QuerySet:
+    """Les dossiers les plus récents de ces créanciers. Sur PostgreSQL, les `besoin` plus
+    récents de chacun par l'index (etude, creancier, -id), puis les plus récents de tous :
+    au plus `besoin` × `CREANCIERS_MAX` entrées d'index lues, quelle que soit la taille des
+    portefeuilles (un bitmap sur la clé étrangère relisait des milliers de lignes)."""
+    etude_id = _etude_de(qs)
+    if connection.vendor != "postgresql" or etude_id is None:
+        return qs.filter(creancier_id__in=creanciers).order_by("-id")
+    with connection.cursor() as curseur:
+        curseur.execute(
+            """
+            SELECT d.id FROM unnest(%s::bigint[]) AS c(id)
+            CROSS JOIN LATERAL (
+                SELECT id FROM dossiers_dossier
+                WHERE etude_id = %s AND creancier_id = c.id
+                ORDER BY id DESC LIMIT %s
+            ) AS d
+            ORDER BY d.id DESC LIMIT %s
+            """,
+            [creanciers, etude_id, besoin, besoin],
+        )
+        ids = [ligne[0] for ligne in curseur.fetchall()]
+    return qs.filter(pk__in=ids).order_by("-id")
 
 
 def _etude_de(qs: QuerySet) -> int | None:

@@ -84,6 +84,44 @@ def test_recherche_par_creancier_et_par_ville(clerc, dossiers):
 
 
 @pytest.mark.usefixtures("chemin")
+@pytest.mark.parametrize(
+    "terme", ["Habitat Côte d'Azur (SA)", "habitat cote d azur", "HABITAT CÔTE D'AZ"]
+)
+def test_recherche_par_nom_complet_du_creancier_et_sa_forme(clerc, dossiers, terme):
+    # La forme juridique n'est pas dans le texte des dossiers : seuls les créanciers la
+    # portent ; le dernier mot saisi vaut début de mot (saisie en cours).
+    attendus = [dossiers["solidaires"], dossiers["lefevre"]]
+    assert rechercher(_qs(clerc), terme) == attendus
+
+
+@pytest.mark.usefixtures("chemin")
+def test_dossiers_du_creancier_avant_ceux_des_debiteurs_du_meme_nom(clerc, dossiers):
+    etude = clerc.etude
+    homonyme = creer_debiteur(etude=etude, nom="Bérenger", prenoms="Hélène", ville="Lyon")
+    contre_homonyme = creer_dossier(
+        acteur=clerc, creancier=dossiers["lefevre"].creancier, debiteurs=[homonyme]
+    )
+    assert rechercher(_qs(clerc), "helene berenger") == [dossiers["dupont"], contre_homonyme]
+
+
+@pytest.mark.usefixtures("chemin")
+def test_trop_de_creanciers_pour_les_mots_saisis_recherche_generale(clerc, dossiers, monkeypatch):
+    monkeypatch.setattr(recherche, "CREANCIERS_MAX", 0)
+    assert rechercher(_qs(clerc), "berenger helene") == [dossiers["dupont"]]
+    attendus = [dossiers["solidaires"], dossiers["lefevre"]]
+    assert rechercher(_qs(clerc), "habitat cote d azur") == attendus
+
+
+def test_nom_de_recherche_du_creancier_tenu_a_jour(clerc):
+    creancier = creer_creancier(etude=clerc.etude, raison_sociale="Énergie du Rhône")
+    assert creancier.recherche == "energie du rhone sa"
+    creancier.raison_sociale = "Énergie de Provence"
+    creancier.save(update_fields=["raison_sociale"])
+    creancier.refresh_from_db()
+    assert creancier.recherche == "energie de provence sa"
+
+
+@pytest.mark.usefixtures("chemin")
 def test_recherche_exacte_avant_les_plus_recents(clerc, dossiers):
     # Deux dossiers contre Dupont : le plus récent d'abord.
     assert rechercher(_qs(clerc), "dupont") == [dossiers["solidaires"], dossiers["dupont"]]
