@@ -60,10 +60,17 @@ def _cache_de_reference_vide():
 
 @pytest.fixture(autouse=True)
 def _donnees_reference_apres_vidage(request):
-    """Un test `transactional_db` (serveur de test, fils concurrents) vide toutes les tables
-    à la fin, y compris les données de référence semées par migration : le test suivant de
-    ce genre les recharge (idempotent, clé naturelle) avant de commencer."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    """Un test transactionnel (fixture `transactional_db`, `live_server`, ou marque
+    `django_db(transaction=True)` : serveur de test, fils concurrents, worker Celery) vide
+    toutes les tables à la fin, y compris les données de référence semées par migration : le
+    test suivant de ce genre les recharge (idempotent, clé naturelle) avant de commencer.
+    Pas de `serialized_rollback` : il réinsère des groupes que le signal post_migrate du
+    vidage a déjà recréés (clé `auth_group_name_key` en double selon l'ordre des tests)."""
+    marque = request.node.get_closest_marker("django_db")
+    transactionnel = marque is not None and (
+        marque.kwargs.get("transaction") or (marque.args and marque.args[0])
+    )
+    if transactionnel or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         from django.apps import apps
 

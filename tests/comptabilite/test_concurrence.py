@@ -16,8 +16,9 @@ from comptabilite.services import versement_enregistrer
 from tests.factories import creer_titre_comptable
 
 pytestmark = [
-    # serialized_rollback : les tables de référence semées par migration survivent au vidage.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Les tables de référence vidées par le test précédent sont rechargées par
+    # tests/conftest.py (_donnees_reference_apres_vidage).
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="verrous de ligne concurrents : SQLite verrouille toute la base",
