@@ -22,5 +22,7 @@ urlpatterns = [
     path("", include("comptabilite.urls")),
     # Relances (issue 6) : scénarios, campagnes, appels, lettres, résultats sous /relances/.
     path("", include("relances.urls")),
+    # Échéanciers (issue 6) : /dossiers/<référence>/echeancier/… et /echeanciers/<id>/….
+    path("", include("relances.urls_echeanciers")),
     path("admin/", admin.site.urls),
 ]

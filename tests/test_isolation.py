@@ -128,6 +128,24 @@ def _relances_a(o):
     return o["relances"]
 
 
+def _echeancier_a(o):
+    """Un échéancier accepté sur le dossier de A."""
+    if "echeancier" not in o:
+        from django.utils import timezone
+
+        from relances.services.echeanciers import echeancier_accepter
+
+        aujourd_hui = timezone.localdate()
+        o["echeancier"] = echeancier_accepter(
+            acteur=o["dossier"].clerc,
+            dossier=o["dossier"],
+            nombre=6,
+            premiere=aujourd_hui,
+            le=aujourd_hui,
+        )
+    return o["echeancier"]
+
+
 # Routes à arguments : comment les construire avec les objets de l'étude A.
 ROUTES_A_ARGUMENTS = {
     "dossier_detail": lambda o: {"reference": o["dossier"].reference},
@@ -165,6 +183,15 @@ ROUTES_A_ARGUMENTS = {
     "relances_dossier_scenario": lambda o: {"reference": o["dossier"].reference},
     "relances_appel_resultat": lambda o: {"pk": _relances_a(o)["appel"].pk},
     "relances_lettres_pdf": lambda o: {"pk": _relances_a(o)["lot"].pk},
+    "echeancier_proposer": lambda o: {"reference": o["dossier"].reference},
+    "echeancier_propositions": lambda o: {"reference": o["dossier"].reference},
+    "echeancier_accepter": lambda o: {"reference": o["dossier"].reference},
+    "echeancier_detail": lambda o: {"pk": _echeancier_a(o).pk},
+    "echeancier_pdf": lambda o: {"pk": _echeancier_a(o).pk},
+    "echeancier_decider": lambda o: {"pk": _echeancier_a(o).pk},
+    "echeancier_rapprocher": lambda o: {"pk": _echeancier_a(o).pk},
+    "echeancier_mettre_en_demeure": lambda o: {"pk": _echeancier_a(o).pk},
+    "echeancier_decheance": lambda o: {"pk": _echeancier_a(o).pk},
 }
 
 # Routes qui écrivent : le rôle « lecture » reçoit 403.
@@ -192,6 +219,11 @@ ECRITURES = {
     "relances_campagne_lancer",
     "relances_dossier_scenario",
     "relances_appel_resultat",
+    "echeancier_accepter",
+    "echeancier_decider",
+    "echeancier_rapprocher",
+    "echeancier_mettre_en_demeure",
+    "echeancier_decheance",
 }
 # Routes de lecture : elles refusent POST (405) et ne montrent que l'étude de l'utilisateur.
 LECTURES = {
@@ -215,6 +247,10 @@ LECTURES = {
     "relances_appels",
     "relances_lettres_pdf",
     "relances_resultats",
+    "echeancier_proposer",
+    "echeancier_propositions",
+    "echeancier_detail",
+    "echeancier_pdf",
 }
 # Le compte de l'utilisateur lui-même (pas de données d'une étude).
 COMPTE = {"connexion", "deconnexion", "verification", "double_facteur", "delais_ical"}

@@ -83,7 +83,12 @@ def test_revenus_inconnus_le_dit_et_propose_sur_toute_la_duree(clerc):
     assert [p.nombre for p in resultat.propositions] == [24]
 
 
-def test_plan_accepte_paye_manque_puis_dechu(clerc, dossier):
+def test_plan_accepte_paye_manque_puis_dechu(clerc):
+    # Sans titre exécutoire : le dossier est en phase amiable, la déchéance le fait passer
+    # en voie judiciaire.
+    debiteur = creer_debiteur(etude=clerc.etude, revenus_mensuels_nets=D("1800.00"))
+    dossier = creer_dossier(acteur=clerc, debiteurs=[debiteur], titre=False)
+    assert dossier.phase == "amiable"
     plan = services.echeancier_accepter(
         acteur=clerc, dossier=dossier, nombre=12, premiere=date(2025, 6, 10), le=date(2025, 6, 2)
     )
@@ -134,6 +139,7 @@ def test_plan_accepte_paye_manque_puis_dechu(clerc, dossier):
     assert plan.etat == EtatEcheancier.DECHU and plan.dechu_le == date(2025, 8, 6)
     dossier.refresh_from_db()
     assert dossier.phase == "judiciaire"
+    assert Evenement.objects.filter(action="dossier_phase", dossier=dossier).count() == 1
     actions = list(
         Evenement.objects.filter(objet_type="relances.Echeancier", objet_id=str(plan.pk))
         .order_by("id")

@@ -1,0 +1,307 @@
+"""Écrans des échéanciers : proposer (htmx), accepter, voir, imprimer, approuver, rapprocher,
+mettre en demeure, prononcer la déchéance. Chaque objet est cherché dans l'étude de
+l'utilisateur (404 sinon) ; les vues qui écrivent refusent le rôle « lecture » (403)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from dossiers.models import Dossier
+from etude.errors import DonneeManquante, RegleMetier
+from etude.views import ecriture_requise
+
+from .models import Echeancier, EtatEcheancier, PolitiqueEcheancier, SuiteDecheance
+from .services import echeanciers as services
+
+
+def _dossier(request, reference: str) -> Dossier:
+    return get_object_or_404(
+        Dossier.objects.pour(request.user).select_related("creancier", "clerc"),
+        reference=reference,
+    )
+
+
+def _echeancier(request, pk: int) -> Echeancier:
+    return get_object_or_404(
+        Echeancier.objects.pour(request.user).select_related(
+            "dossier", "dossier__creancier", "accepte_par", "decide_par"
+        ),
+        pk=pk,
+    )
+
+
+def _message_erreur(erreur) -> str:
+    if isinstance(erreur, ValidationError):
+        return " ".join(erreur.messages)
+    return str(erreur)
+
+
+def _parametres(donnees, aujourd_hui: date) -> tuple[date, bool, bool, list[str]]:
+    """Première échéance et remises demandées ; erreurs en français."""
+    erreurs = []
+    texte = (donnees.get("premiere") or "").strip()
+    premiere = aujourd_hui + timedelta(days=10)
+    if texte:
+        try:
+            premiere = date.fromisoformat(texte)
+        except ValueError:
+            erreurs.append(f"Date de première échéance invalide « {texte} » (AAAA-MM-JJ).")
+    if premiere < aujourd_hui:
+        erreurs.append("La première échéance ne peut pas être dans le passé.")
+    return (
+        premiere,
+        donnees.get("remise_interets") in ("on", "1", "true"),
+        donnees.get("remise_frais") in ("on", "1", "true"),
+        erreurs,
+    )
+
+
+def _contexte_propositions(dossier, donnees, aujourd_hui) -> dict:
+    premiere, remise_interets, remise_frais, erreurs = _parametres(donnees, aujourd_hui)
+    contexte = {
+        "dossier": dossier,
+        "premiere": premiere,
+        "remise_interets": remise_interets,
+        "remise_frais": remise_frais,
+        "erreurs": erreurs,
+        "resultat": None,
+    }
+    if not erreurs:
+        resultat = services.propositions_calculer(
+            dossier,
+            le=aujourd_hui,
+            premiere=premiere,
+            remise_interets=remise_interets,
+            remise_frais=remise_frais,
+        )
+        contexte["resultat"] = resultat
+        contexte["lignes"] = [
+            {
+                "p": proposition,
+                "motifs": services.motifs_hors_politique(
+                    resultat.politique,
+                    nombre=proposition.nombre,
+                    remise_interets=remise_interets,
+                    remise_frais=remise_frais,
+                ),
+            }
+            for proposition in resultat.propositions
+        ]
+    return contexte
+
+
+@require_safe
+@login_required
+def echeancier_proposer(request, reference: str):
+    dossier = _dossier(request, reference)
+    aujourd_hui = timezone.localdate()
+    contexte = _contexte_propositions(dossier, request.GET, aujourd_hui)
+    contexte["plans"] = list(dossier.echeanciers.order_by("-cree_le", "-id"))
+    contexte["actif"] = next(
+        (p for p in contexte["plans"] if p.etat in (EtatEcheancier.EN_COURS, "a_approuver")),
+        None,
+    )
+    contexte["politique"] = PolitiqueEcheancier.de(dossier.etude_id)
+    contexte["rubrique"] = "dossiers"
+    return render(request, "relances/echeancier_proposer.html", contexte)
+
+
+@require_safe
+@login_required
+def echeancier_propositions(request, reference: str):
+    """Fragment htmx : les propositions recalculées pour la date et les remises choisies."""
+    dossier = _dossier(request, reference)
+    contexte = _contexte_propositions(dossier, request.GET, timezone.localdate())
+    return render(request, "relances/_echeancier_propositions.html", contexte)
+
+
+@require_POST
+@ecriture_requise
+def echeancier_accepter(request, reference: str):
+    dossier = _dossier(request, reference)
+    aujourd_hui = timezone.localdate()
+    premiere, remise_interets, remise_frais, erreurs = _parametres(request.POST, aujourd_hui)
+    try:
+        nombre = int(request.POST.get("nombre", ""))
+    except ValueError:
+        erreurs.append("Choisissez le nombre d'échéances.")
+    if erreurs:
+        for erreur in erreurs:
+            messages.error(request, erreur)
+        return redirect("echeancier_proposer", reference=dossier.reference)
+    try:
+        plan = services.echeancier_accepter(
+            acteur=request.user,
+            dossier=dossier,
+            nombre=nombre,
+            premiere=premiere,
+            le=aujourd_hui,
+            remise_interets=remise_interets,
+            remise_frais=remise_frais,
+        )
+    except (ValidationError, RegleMetier, DonneeManquante) as erreur:
+        messages.error(request, f"Rien n'a été enregistré : {_message_erreur(erreur)}")
+        return redirect("echeancier_proposer", reference=dossier.reference)
+    if plan.etat == EtatEcheancier.A_APPROUVER:
+        messages.warning(
+            request,
+            "Plan hors politique (" + ", ".join(plan.motifs_hors_politique) + ") : il attend "
+            "l'approbation du principal clerc.",
+        )
+    else:
+        messages.success(request, "Échéancier accepté : il court dès aujourd'hui.")
+    return redirect(plan)
+
+
+@require_safe
+@login_required
+def echeancier_detail(request, pk: int):
+    plan = _echeancier(request, pk)
+    echeances = list(plan.echeances.order_by("rang"))
+    return render(
+        request,
+        "relances/echeancier_detail.html",
+        {
+            "plan": plan,
+            "dossier": plan.dossier,
+            "echeances": echeances,
+            "politique": PolitiqueEcheancier.de(plan.etude_id),
+            "decheance_possible_le": services.decheance_possible_a_partir_du(plan),
+            "suites": SuiteDecheance.choices,
+            "aujourd_hui": timezone.localdate(),
+            "rubrique": "dossiers",
+        },
+    )
+
+
+def contexte_plan_a_signer(plan: Echeancier) -> dict:
+    dossier = plan.dossier
+    return {
+        "plan": plan,
+        "dossier": dossier,
+        "etude": dossier.etude,
+        "debiteurs": [p.debiteur for p in dossier.parties.select_related("debiteur")],
+        "echeances": list(plan.echeances.order_by("rang")),
+        "politique": PolitiqueEcheancier.de(plan.etude_id),
+        "edite_le": timezone.localdate(),
+    }
+
+
+def plan_pdf(plan: Echeancier) -> bytes:
+    """Le plan à signer par le débiteur, rendu par `actes.rendu` (PDF/A, pied de page)."""
+    from actes.rendu import Pied, rendre_pdf
+
+    html = render_to_string("relances/pdf/echeancier.html", contexte_plan_a_signer(plan))
+    return rendre_pdf(
+        html,
+        pied=Pied(
+            reference_dossier=plan.dossier.reference,
+            code_acte="ECHEANCIER",
+            initiales=plan.accepte_par.get_initiales(),
+        ),
+    )
+
+
+@require_safe
+@login_required
+def echeancier_pdf(request, pk: int):
+    plan = _echeancier(request, pk)
+    reponse = HttpResponse(plan_pdf(plan), content_type="application/pdf")
+    reponse["Content-Disposition"] = (
+        f'inline; filename="echeancier-{plan.dossier.reference}-{plan.pk}.pdf"'
+    )
+    return reponse
+
+
+@require_POST
+@ecriture_requise
+def echeancier_decider(request, pk: int):
+    plan = _echeancier(request, pk)
+    if not request.user.est_principal:
+        raise PermissionDenied(
+            "Seuls le principal clerc et le commissaire de justice approuvent un échéancier."
+        )
+    choix = request.POST.get("decision")
+    if choix not in ("approuver", "refuser"):
+        messages.error(request, "Choisissez « Approuver » ou « Refuser ».")
+        return redirect(plan)
+    try:
+        services.echeancier_decider(
+            acteur=request.user,
+            echeancier=plan,
+            approuve=choix == "approuver",
+            commentaire=request.POST.get("commentaire", "")[:1000],
+        )
+    except (ValidationError, RegleMetier) as erreur:
+        messages.error(request, _message_erreur(erreur))
+    else:
+        messages.success(
+            request,
+            f"{plan.dossier.reference} : échéancier "
+            f"{'approuvé' if choix == 'approuver' else 'refusé'}.",
+        )
+    if request.POST.get("retour") == "file":
+        return redirect("approbations_file")
+    return redirect(plan)
+
+
+@require_POST
+@ecriture_requise
+def echeancier_rapprocher(request, pk: int):
+    plan = _echeancier(request, pk)
+    try:
+        resultat = services.echeancier_rapprocher(
+            echeancier=plan, le=timezone.localdate(), acteur=request.user
+        )
+    except (ValidationError, RegleMetier) as erreur:
+        messages.error(request, _message_erreur(erreur))
+    else:
+        for avertissement in resultat.avertissements:
+            messages.warning(request, avertissement)
+        messages.success(
+            request,
+            f"Versements rapprochés : {resultat.echeances_changees} échéance(s) mise(s) à jour.",
+        )
+    return redirect(plan)
+
+
+@require_POST
+@ecriture_requise
+def echeancier_mettre_en_demeure(request, pk: int):
+    plan = _echeancier(request, pk)
+    try:
+        services.echeancier_mettre_en_demeure(
+            acteur=request.user, echeancier=plan, le=timezone.localdate()
+        )
+    except (ValidationError, RegleMetier) as erreur:
+        messages.error(request, _message_erreur(erreur))
+    else:
+        messages.success(request, "Mise en demeure enregistrée.")
+    return redirect(plan)
+
+
+@require_POST
+@ecriture_requise
+def echeancier_decheance(request, pk: int):
+    plan = _echeancier(request, pk)
+    try:
+        services.echeancier_prononcer_decheance(
+            acteur=request.user,
+            echeancier=plan,
+            le=timezone.localdate(),
+            suite=request.POST.get("suite", ""),
+        )
+    except (ValidationError, RegleMetier) as erreur:
+        messages.error(request, _message_erreur(erreur))
+    else:
+        messages.success(request, "Déchéance du terme prononcée.")
+    return redirect(plan)
