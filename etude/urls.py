@@ -24,5 +24,7 @@ urlpatterns = [
     path("", include("relances.urls")),
     # Échéanciers (issue 6) : /dossiers/<référence>/echeancier/… et /echeanciers/<id>/….
     path("", include("relances.urls_echeanciers")),
+    # Actes (issue 5) : lots de rendu PDF sous /actes/lots/ (actes/urls.py).
+    path("actes/", include("actes.urls")),
     path("admin/", admin.site.urls),
 ]

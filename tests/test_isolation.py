@@ -146,6 +146,19 @@ def _echeancier_a(o):
     return o["echeancier"]
 
 
+def _lot_a(o):
+    """Un lot de rendu de A (un document, pas encore rendu)."""
+    if "lot" not in o:
+        from actes.lots import DocumentARendre, lot_creer
+
+        o["lot"] = lot_creer(
+            acteur=o["dossier"].clerc,
+            libelle="Lot secret A",
+            documents=[DocumentARendre(nom_fichier="secret", html="<p>Secret</p>")],
+        )
+    return o["lot"]
+
+
 # Routes à arguments : comment les construire avec les objets de l'étude A.
 ROUTES_A_ARGUMENTS = {
     "dossier_detail": lambda o: {"reference": o["dossier"].reference},
@@ -192,6 +205,9 @@ ROUTES_A_ARGUMENTS = {
     "echeancier_rapprocher": lambda o: {"pk": _echeancier_a(o).pk},
     "echeancier_mettre_en_demeure": lambda o: {"pk": _echeancier_a(o).pk},
     "echeancier_decheance": lambda o: {"pk": _echeancier_a(o).pk},
+    "actes_lot": lambda o: {"pk": _lot_a(o).pk},
+    "actes_lot_progression": lambda o: {"pk": _lot_a(o).pk},
+    "actes_lot_telecharger": lambda o: {"pk": _lot_a(o).pk},
 }
 
 # Routes qui écrivent : le rôle « lecture » reçoit 403.
@@ -251,6 +267,10 @@ LECTURES = {
     "echeancier_propositions",
     "echeancier_detail",
     "echeancier_pdf",
+    "actes_lots",
+    "actes_lot",
+    "actes_lot_progression",
+    "actes_lot_telecharger",
 }
 # Le compte de l'utilisateur lui-même (pas de données d'une étude).
 COMPTE = {"connexion", "deconnexion", "verification", "double_facteur", "delais_ical"}

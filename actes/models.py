@@ -1,1 +1,0 @@
-"""Actes : modèles, actes finalisés, conformité (issue 5)."""
