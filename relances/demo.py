@@ -70,4 +70,6 @@ def etape_scenario(contexte: ContexteDemo) -> None:
 
 
 def demo_etapes() -> list[Etape]:
-    return [Etape("scénario de relance", etape_scenario)]
+    from .demo_echeanciers import demo_etapes as etapes_echeanciers
+
+    return [Etape("scénario de relance", etape_scenario), *etapes_echeanciers()]

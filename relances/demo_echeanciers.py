@@ -11,8 +11,7 @@ démo (sans titre : pas d'intérêts au taux légal, dont le taux du 2e semestre
 Dates relatives au jour de la démo ; tout passe par les services (événements d'audit).
 Idempotent : un dossier qui a déjà un échéancier est laissé tel quel.
 
-À brancher : `relances/demo.py: demo_etapes()` doit ajouter `*demo_etapes()` de ce module
-(l'aide `relances` tient ce fichier).
+Branché par `relances/demo.py: demo_etapes()`, après le scénario de relance.
 """
 
 from __future__ import annotations
