@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comptabilite.monnaie import date_fr, euros
@@ -637,9 +638,56 @@ def dossiers_sous_echeancier(etude_id: int | None = None):
 # --- Nuit ------------------------------------------------------------------------------------
 
 
+def plans_a_rapprocher(le: date):
+    """Les plans en cours que la nuit du `le` peut changer, choisis en une requête pour ne
+    pas relire chaque plan chaque nuit :
+    - une échéance échue au `le` dont l'état ou le manquement n'est pas encore constaté ;
+    - des versements (non contre-passés) dont la somme depuis l'accord diffère du versé
+      enregistré (nouveau versement, versement annulé) ;
+    - une échéance en retard sur un plan pas encore à déchoir (la grâce court) ;
+    - un émolument A444-44 encore à zéro sur un dossier à titre exécutoire qui a reçu des
+      versements (le délai de six mois peut s'achever sans nouveau versement).
+    Un plan qui n'est dans aucun de ces cas donnerait un rapprochement sans écriture."""
+    from comptabilite.models import Ecriture, Versement
+    from dossiers.models import TitreExecutoire
+
+    echeances = Echeance.objects.filter(echeancier=OuterRef("pk"))
+    a_constater = (
+        echeances.filter(date__lt=le)
+        .exclude(etat=EtatEcheance.PAYEE)
+        .filter(Q(manquee_le__isnull=True) | ~Q(etat=EtatEcheance.EN_RETARD))
+    )
+    annule = Ecriture.objects.filter(versement=OuterRef("pk"), contre_passe__isnull=False)
+    verses = (
+        Versement.objects.filter(
+            dossier_id=OuterRef("dossier_id"),
+            date_valeur__gte=OuterRef("accepte_le"),
+            date_valeur__lte=le,
+        )
+        .exclude(Exists(annule))
+        .order_by()
+        .values("dossier_id")
+        .annotate(total=Sum("montant"))
+        .values("total")
+    )
+    titre = TitreExecutoire.objects.filter(dossier_id=OuterRef("dossier_id"))
+    return (
+        Echeancier.objects.filter(etat=EtatEcheancier.EN_COURS, accepte_le__lte=le)
+        .annotate(verse_au=Coalesce(Subquery(verses), Value(ZERO)))
+        .filter(
+            Exists(a_constater)
+            | ~Q(verse_au=F("verse"))
+            | Q(a_decheoir_depuis__isnull=True, etat=EtatEcheancier.EN_COURS)
+            & Exists(echeances.filter(etat=EtatEcheance.EN_RETARD))
+            | Q(verse__gt=0, emolument_percu=0) & Exists(titre)
+        )
+    )
+
+
 def passe_echeances(le: date) -> dict:
-    """Partie « echeances » de la nuit : rapproche chaque plan en cours au `le` (un plan par
-    transaction). Idempotente : relancée pour la même date, elle n'écrit rien."""
+    """Partie « echeances » de la nuit : rapproche au `le` chaque plan en cours que la nuit
+    peut changer (`plans_a_rapprocher`), un plan par transaction. Idempotente : relancée
+    pour la même date, elle n'écrit rien."""
     compte = {
         "plans": 0,
         "echeances_changees": 0,
@@ -651,7 +699,7 @@ def passe_echeances(le: date) -> dict:
     }
     emoluments = ZERO
     exemples: list[str] = []
-    ids = Echeancier.objects.filter(etat=EtatEcheancier.EN_COURS, accepte_le__lte=le)
+    ids = plans_a_rapprocher(le)
     for pk in ids.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000):
         resultat = echeancier_rapprocher(echeancier=Echeancier(pk=pk), le=le)
         compte["plans"] += 1
