@@ -34,5 +34,5 @@ beat: venv           ## un seul beat par installation
 	mkdir -p var
 	$(CELERY) -A etude beat --loglevel INFO --schedule var/celerybeat-schedule
 
-bench: venv          ## figures du socle (bench/socle.py), sur la base de DATABASE_URL
-	$(PYTHON) bench/socle.py
+bench:               ## tous les bancs en un tableau (bench/run ; BANC="--dossiers 10000")
+	bench/run $(BANC)

@@ -97,6 +97,38 @@ def p95(durees: list[float]) -> float:
     return statistics.quantiles(durees, n=20)[18]
 
 
+def lignes(*, dossiers: int = 30_000, ouverts: int = 5_000, repetitions: int = 100) -> list[dict]:
+    """Lignes du tableau de `bench/run` (mesure, valeur, unite, objectif, reference, verdict,
+    note) : p95 de /delais/ pour le clerc chargé, contre le clerc de référence (50 délais)."""
+    etude = Etude.objects.order_by("id").first()
+    deja = Dossier.objects.filter(etude=etude).count() if etude else 0
+    if deja < dossiers:
+        generer(dossiers=dossiers - deja, graine=12)
+        etude = Etude.objects.order_by("id").first()
+    charge_ = clerc(etude, "banc-clerc-charge")
+    reference = clerc(etude, "banc-clerc-reference")
+    n_charge = donner_delais(etude, charge_, ouverts)
+    donner_delais(etude, reference, 50)
+    resultats = {}
+    for nom, utilisateur in (("reference", reference), ("charge", charge_)):
+        client = Client()
+        client.force_login(utilisateur)
+        durees, _, requetes = mesurer(client, "/delais/", repetitions)
+        resultats[nom] = (p95(durees), requetes)
+    valeur, requetes = resultats["charge"]
+    return [
+        {
+            "mesure": f"tableau Délais, clerc à {n_charge} délais (p95)",
+            "valeur": valeur,
+            "unite": "ms",
+            "objectif": f"<= {OBJECTIF_P95_MS:.0f} ms",
+            "reference": resultats["reference"][0],
+            "verdict": "tenu" if valeur <= OBJECTIF_P95_MS else "court",
+            "note": f"{requetes} requêtes ; réf. clerc à 50 délais",
+        }
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=30_000)

@@ -1,0 +1,158 @@
+"""Banc de la nuit entière (`manage.py nuit`) : durée totale, de chaque partie, mémoire
+maximale, et lignes écrites par une seconde exécution pour la même date (0 attendu).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/etude_bench_x python bench/nuit_entiere.py
+
+La nuit tourne dans un processus à elle (`python manage.py nuit --date J --json`), comme le
+lance beat : sa mémoire maximale (`ru_maxrss`, que `etude/nuit.py` rend) est la sienne, pas
+celle du banc. La date J est un jour du premier semestre 2026, dernier semestre dont le taux
+de l'intérêt légal est connu (au-delà, la partie des intérêts refuse de calculer et la nuit
+ne ferait presque rien) ; les soldes sont d'abord mis « arrêtés à la veille » (même état
+synthétique que `bench/interets.py` : base jetable) pour que J soit une nuit ordinaire : un
+jour d'intérêts par dossier, pas des années de rattrapage.
+
+Écritures : somme de `n_tup_ins + n_tup_upd + n_tup_del` de `pg_stat_user_tables` avant et
+après chaque exécution (le processus de la nuit les publie en se déconnectant ; le banc ferme
+sa propre connexion avant de lire, pour que ses écritures à lui soient publiées avant).
+Objectifs (issue 7) : nuit entière <= 60 s et <= 1 Gio de mémoire pour 1 000 000 de dossiers ;
+seconde exécution : 0 ligne. `lignes()` rend les lignes du tableau de `bench/run`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+for chemin in (RACINE, RACINE / "bench"):
+    if str(chemin) not in sys.path:
+        sys.path.insert(0, str(chemin))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etude.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from interets import ETAT_VEILLE, _jour_mesure  # noqa: E402
+
+from comptabilite import nuit as nuit_interets  # noqa: E402
+from dossiers.models import Dossier  # noqa: E402
+
+OBJECTIF_S_AU_MILLION = 60.0
+OBJECTIF_MEMOIRE_MIO = 1024.0
+
+
+def _lignes_ecrites() -> int:
+    """Lignes insérées, modifiées ou supprimées dans la base depuis sa création (statistiques
+    cumulées de PostgreSQL) ; lues sur une connexion neuve, fermée aussitôt."""
+    connection.close()
+    time.sleep(1)  # le processus qui vient de finir publie ses compteurs en se déconnectant
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
+        )
+        total = int(curseur.fetchone()[0])
+    connection.close()
+    return total
+
+
+def _executer(le) -> dict:
+    """Une nuit dans un processus à part ; rend son résumé JSON (et la durée du processus)."""
+    t0 = time.perf_counter()
+    fini = subprocess.run(
+        [sys.executable, "manage.py", "nuit", "--date", le.isoformat(), "--json"],
+        cwd=RACINE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    debut = fini.stdout.find("{")
+    if debut < 0:
+        raise RuntimeError(
+            f"manage.py nuit sans résumé (code {fini.returncode}) : {fini.stderr[-2000:]}"
+        )
+    resume = json.loads(fini.stdout[debut:])
+    resume["duree_processus_s"] = time.perf_counter() - t0
+    return resume
+
+
+def lignes(*, dossiers: int = 10_000) -> list[dict]:
+    total = Dossier.objects.count()
+    if total < dossiers:
+        raise RuntimeError(
+            f"{total} dossiers dans la base, {dossiers} attendus : bench/run d'abord."
+        )
+    nuit_interets._ouvrir_grands_livres()
+    le = _jour_mesure()
+    with connection.cursor() as curseur:
+        curseur.execute(ETAT_VEILLE, {"veille": le - timedelta(days=1)})
+    avant = _lignes_ecrites()
+    premiere = _executer(le)
+    apres_premiere = _lignes_ecrites()
+    seconde = _executer(le)
+    apres_seconde = _lignes_ecrites()
+
+    au_million = premiere["duree_s"] * 1_000_000 / max(total, 1)
+    echecs = premiere["echecs"]
+    sortie = [
+        {
+            "mesure": "nuit entière : durée",
+            "valeur": premiere["duree_s"],
+            "unite": "s",
+            "objectif": f"<= {OBJECTIF_S_AU_MILLION:.0f} s à 1 M",
+            "reference": seconde["duree_s"],
+            "verdict": "tenu" if au_million <= OBJECTIF_S_AU_MILLION and not echecs else "court",
+            "note": f"nuit du {le:%d/%m/%Y}, {total} dossiers, {apres_premiere - avant} lignes "
+            f"écrites ; ≈ {au_million:.0f} s à 1 M (linéaire) ; réf. seconde exécution"
+            + (f" ; ÉCHECS : {', '.join(sorted(echecs))}" if echecs else ""),
+        },
+        {
+            "mesure": "nuit entière : mémoire maximale",
+            "valeur": premiere["memoire_max_mio"],
+            "unite": "Mio",
+            "objectif": f"<= {OBJECTIF_MEMOIRE_MIO:.0f} Mio à 1 M",
+            "reference": seconde["memoire_max_mio"],
+            "verdict": "tenu" if premiere["memoire_max_mio"] <= OBJECTIF_MEMOIRE_MIO else "court",
+            "note": "ru_maxrss du processus de la nuit ; réf. seconde exécution",
+        },
+    ]
+    for nom, partie in premiere["parties"].items():
+        resultat = partie["resultat"]
+        erreurs = resultat.get("erreurs") if isinstance(resultat, dict) else None
+        sortie.append(
+            {
+                "mesure": f"nuit entière : partie {nom}",
+                "valeur": partie["duree_s"],
+                "unite": "s",
+                "objectif": "—",
+                "reference": seconde["parties"].get(nom, {}).get("duree_s"),
+                "verdict": "échec" if nom in echecs else "—",
+                "note": "réf. seconde exécution"
+                + (f" ; ÉCHEC : {echecs[nom]}" if nom in echecs else "")
+                + (f" ; erreurs : {json.dumps(erreurs, ensure_ascii=False)}" if erreurs else ""),
+            }
+        )
+    ecrites = apres_seconde - apres_premiere
+    sortie.append(
+        {
+            "mesure": "nuit entière : seconde exécution, écritures",
+            "valeur": ecrites,
+            "unite": "lignes",
+            "objectif": "0",
+            "reference": None,
+            "verdict": "tenu" if ecrites == 0 else "court",
+            "note": f"pg_stat_user_tables ; {seconde['duree_s']} s",
+        }
+    )
+    return sortie
+
+
+if __name__ == "__main__":
+    for ligne in lignes(dossiers=0):
+        print("  ".join(f"{cle}={valeur}" for cle, valeur in ligne.items()), flush=True)
