@@ -54,6 +54,57 @@ def assurer_dossiers(nombre: int) -> None:
         print(f"génération de {nombre - deja} dossiers : {time.perf_counter() - t0:.1f} s")
 
 
+def lignes(*, dossiers: int = 20_000, jours: int = 1) -> list[dict]:
+    """Lignes du tableau de `bench/run` (mesure, valeur, unite, objectif, reference, verdict,
+    note) : la passe, contre la seule lecture des échéances des plans en cours, puis une
+    seconde passe pour la même date (changements attendus : 0)."""
+    assurer_dossiers(dossiers)
+    le = timezone.localdate() - timedelta(days=1) + timedelta(days=jours)
+    total = Dossier.objects.count()
+    t0 = time.perf_counter()
+    lues = len(
+        list(
+            Echeance.objects.filter(echeancier__etat="en_cours").values_list(
+                "echeancier_id", "rang", "date", "montant", "paye", "etat"
+            )
+        )
+    )
+    reference = time.perf_counter() - t0
+    sortie = []
+    for essai in (1, 2):
+        t0 = time.perf_counter()
+        r = passe_echeances(le)
+        duree = time.perf_counter() - t0
+        changes = r["echeances_changees"] + r["nouvelles_manquees"] + r["soldes"]
+        if essai == 1:
+            sortie.append(
+                {
+                    "mesure": "échéances : passe de nuit",
+                    "valeur": duree,
+                    "unite": "s",
+                    "objectif": "—",
+                    "reference": reference,
+                    "verdict": "—",
+                    "note": f"au {le:%d/%m/%Y} ; {r['plans']} plans, {lues} échéances ; "
+                    f"≈ {duree * 1_000_000 / max(total, 1):.0f} s à 1 M ; "
+                    "réf. lecture des échéances en cours",
+                }
+            )
+        else:
+            sortie.append(
+                {
+                    "mesure": "échéances : seconde passe, changements",
+                    "valeur": changes,
+                    "unite": "",
+                    "objectif": "0",
+                    "reference": None,
+                    "verdict": "tenu" if changes == 0 else "court",
+                    "note": f"{duree:.2f} s ; {r}",
+                }
+            )
+    return sortie
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=20_000)

@@ -61,6 +61,7 @@ def _options_bancs(args) -> list[tuple[str, str, dict]]:
         ("campagne", "lancement de campagne (issue 6)", {"dossiers": n}),
         ("camt053", "import camt.053 (issue 3)", {"dossiers": n}),
         ("delais_nuit", "passe des délais", {"dossiers": n}),
+        ("echeances_nuit", "passe des échéances", {"dossiers": n}),
         # Boucle naïve sur un échantillon : 1 dossier sur 20 (10 000 au plus).
         ("interets", "nuit des intérêts", {"dossiers": n, "echantillon": min(10_000, n // 20)}),
         ("nuit_entiere", "nuit entière", {"dossiers": n}),

@@ -26,6 +26,7 @@ ATTENDUES = [
     "HTTP mélange : erreurs",
     "HTTP mélange : débit obtenu",
     "délais : passe de nuit",
+    "échéances : passe de nuit",
     "intérêts : nuit ensembliste",
     "nuit entière : durée",
     "nuit entière : mémoire maximale",
@@ -57,7 +58,7 @@ def test_bench_run_a_10000_dossiers_sort_un_tableau_complet(tmp_path):
     fini = subprocess.run(
         [
             str(RACINE / "bench" / "run"),
-            *("--dossiers", "10000", "--duree-http", "10", "--recreer"),
+            *("--dossiers", "10000", "--duree-http", "10", "--repetitions", "30", "--recreer"),
             *("--sortie", str(sortie)),
         ],
         cwd=RACINE,
