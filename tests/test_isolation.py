@@ -129,7 +129,8 @@ def _relances_a(o):
 
 
 def _echeancier_a(o):
-    """Un échéancier accepté sur le dossier de A."""
+    """Un échéancier accepté sur un second dossier de A (sur le premier, le plan arrêterait
+    le scénario de relance dont `_relances_a` attend l'appel)."""
     if "echeancier" not in o:
         from django.utils import timezone
 
@@ -138,7 +139,7 @@ def _echeancier_a(o):
         aujourd_hui = timezone.localdate()
         o["echeancier"] = echeancier_accepter(
             acteur=o["dossier"].clerc,
-            dossier=o["dossier"],
+            dossier=creer_dossier(acteur=o["dossier"].clerc, creancier=o["creancier"]),
             nombre=6,
             premiere=aujourd_hui,
             le=aujourd_hui,
