@@ -28,7 +28,7 @@ demo: venv
 	$(PYTHON) manage.py demo
 
 worker: venv         ## exige CELERY_BROKER_URL (ex. redis://127.0.0.1:6379/0)
-	$(CELERY) -A etude worker --loglevel INFO
+	$(CELERY) -A etude worker --concurrency 2 --max-memory-per-child 300000 --loglevel INFO
 
 beat: venv           ## un seul beat par installation
 	mkdir -p var
