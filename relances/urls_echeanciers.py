@@ -22,6 +22,7 @@ urlpatterns = [
         vues.echeancier_accepter,
         name="echeancier_accepter",
     ),
+    path("echeanciers/", vues.echeanciers_liste, name="echeanciers_liste"),
     path("echeanciers/<int:pk>/", vues.echeancier_detail, name="echeancier_detail"),
     path("echeanciers/<int:pk>/pdf/", vues.echeancier_pdf, name="echeancier_pdf"),
     path("echeanciers/<int:pk>/decider/", vues.echeancier_decider, name="echeancier_decider"),

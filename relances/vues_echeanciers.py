@@ -305,3 +305,53 @@ def echeancier_decheance(request, pk: int):
     else:
         messages.success(request, "Déchéance du terme prononcée.")
     return redirect(plan)
+
+
+LIMITE_LISTE = 200
+
+
+@require_safe
+@login_required
+def echeanciers_liste(request):
+    """Les plans de l'étude qui attendent quelqu'un : à déchoir (le clerc est invité à
+    prononcer la déchéance, après mise en demeure), à approuver, puis ceux en cours avec une
+    échéance en retard. « mes dossiers » : ceux dont l'utilisateur est le clerc."""
+    plans = Echeancier.objects.pour(request.user).select_related(
+        "dossier", "dossier__creancier", "dossier__clerc"
+    )
+    mes = request.GET.get("mes") == "1"
+    if mes:
+        plans = plans.filter(dossier__clerc=request.user)
+    en_cours = plans.filter(etat=EtatEcheancier.EN_COURS)
+    sections = [
+        (
+            "a-decheoir",
+            "Déchéance du terme à prononcer",
+            en_cours.filter(a_decheoir_depuis__isnull=False).order_by("a_decheoir_depuis", "id"),
+        ),
+        (
+            "a-approuver",
+            "Hors politique, à approuver",
+            plans.filter(etat=EtatEcheancier.A_APPROUVER).order_by("cree_le", "id"),
+        ),
+        (
+            "en-retard",
+            "En cours, échéance en retard (grâce qui court)",
+            en_cours.filter(a_decheoir_depuis__isnull=True, echeances__etat="en_retard")
+            .distinct()
+            .order_by("id"),
+        ),
+    ]
+    return render(
+        request,
+        "relances/echeanciers_liste.html",
+        {
+            "sections": [
+                (ancre, titre, list(requete[: LIMITE_LISTE + 1]))
+                for ancre, titre, requete in sections
+            ],
+            "limite": LIMITE_LISTE,
+            "mes": mes,
+            "rubrique": "echeanciers",
+        },
+    )

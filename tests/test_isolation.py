@@ -268,6 +268,7 @@ LECTURES = {
     "echeancier_propositions",
     "echeancier_detail",
     "echeancier_pdf",
+    "echeanciers_liste",
     "actes_lots",
     "actes_lot",
     "actes_lot_progression",

@@ -134,3 +134,19 @@ def test_manque_mise_en_demeure_et_decheance_par_l_ecran(client, clerc, dossier)
     # Retour au scénario : la phase du dossier ne change pas.
     assert Dossier.objects.get(pk=dossier.pk).phase == dossier.phase
     assert not Evenement.objects.filter(action="dossier_phase", dossier=dossier).exists()
+
+
+def test_la_liste_invite_le_clerc_a_prononcer_la_decheance(client, clerc, dossier):
+    from relances.services import echeanciers as services
+
+    plan = services.echeancier_accepter(
+        acteur=clerc, dossier=dossier, nombre=6, premiere=date(2025, 6, 10), le=date(2025, 6, 2)
+    )
+    client.force_login(clerc)
+    liste = reverse("echeanciers_liste")
+    assert plan.get_absolute_url() not in client.get(liste).content.decode()
+    services.passe_echeances(date(2025, 6, 26))
+    page = client.get(liste).content.decode()
+    # Échéance du 10/06 impayée, grâce de 15 jours : à déchoir depuis le 26/06.
+    assert 'id="a-decheoir"' in page and plan.get_absolute_url() in page and "26/06/2025" in page
+    assert plan.get_absolute_url() in client.get(liste, {"mes": "1"}).content.decode()
