@@ -169,7 +169,7 @@ def feuille_des_actes() -> str:
 # --- 1. p95 ------------------------------------------------------------------------------
 
 
-def mesurer_p95(n: int, html: str) -> None:
+def mesurer_p95(n: int, html: str) -> dict:
     print(f"\n1. Rendu d'un acte de 3 pages, processus de rendu chaud ({charge()})")
     pdf = rendu.rendre_acte_pdf(
         html, reference_dossier="2026-000001", code_acte="CPSV", initiales="MD"
@@ -206,6 +206,7 @@ def mesurer_p95(n: int, html: str) -> None:
         f"p95 {centile(brut, 95):.0f} ms"
     )
     print(f"   ({charge()})")
+    return {"p95": centile(durees, 95), "p95_brut": centile(brut, 95), "pages": pages}
 
 
 # --- 2. lot ------------------------------------------------------------------------------
@@ -278,7 +279,7 @@ def debit_brut(n: int, html: str) -> float:
         return n / (time.monotonic() - debut)
 
 
-def mesurer_lot(n: int, html: str) -> None:
+def mesurer_lot(n: int, html: str) -> dict:
     from actes.lots import DocumentARendre, lot_creer
     from tests.celery_fixtures import application_sur_redis
     from tests.factories import creer_etude, creer_utilisateur
@@ -336,12 +337,13 @@ def mesurer_lot(n: int, html: str) -> None:
     brut = (brut_avant + brut_apres) / 2
     print(f"   WeasyPrint brut, 2 processus, après : {brut_apres:.2f} actes/s ({charge()})")
     print(f"   Celery / brut moyen : {debit / brut:.0%} (objectif >= 90 %)")
+    return {"debit": debit, "brut": brut, "echecs": progression["echecs"]}
 
 
 # --- 3. mémoire --------------------------------------------------------------------------
 
 
-def mesurer_memoire(n: int, html: str) -> None:
+def mesurer_memoire(n: int, html: str) -> dict:
     print(f"\n3. Mémoire après {n} rendus ({charge()})")
     rendu._enfant_du_processus().arreter()
     remplacements = 0
@@ -368,6 +370,74 @@ def mesurer_memoire(n: int, html: str) -> None:
             f"(objectif <= 100 Mo) ; processus de rendu remplacé {remplacements} fois "
             f"(RENDU_RENDUS_PAR_ENFANT)"
         )
+        return {"ecart": ecart, "apres_100": parent_100 + enfant_100}
+    return {}
+
+
+def lignes(
+    *,
+    dossiers: int = 0,
+    p95: int | None = None,
+    actes: int | None = None,
+    rendus: int | None = None,
+) -> list[dict]:
+    """Lignes du tableau de `bench/run`. Le rendu ne dépend pas de la taille de l'étude :
+    `dossiers` choisit seulement le jeu — complet (100 rendus pour le p95, lot de 500,
+    10 000 rendus pour la mémoire) à partir d'un million de dossiers, petit sinon (la CI
+    lance bench/run à 10 000 dossiers avec un délai fixe)."""
+    complet = dossiers >= 1_000_000
+    p95 = p95 if p95 is not None else (100 if complet else 20)
+    actes = actes if actes is not None else (500 if complet else 40)
+    rendus = rendus if rendus is not None else (10_000 if complet else 150)
+    import logging
+
+    logging.disable(logging.WARNING)
+    html = acte_html()
+    sortie = []
+
+    def verdict(tenu: bool) -> str:
+        return "tenu" if tenu else "court"
+
+    if p95:
+        r = mesurer_p95(p95, html)
+        sortie.append(
+            {
+                "mesure": f"acte de {r['pages']} pages : p95 d'un rendu (processus chaud)",
+                "valeur": r["p95"],
+                "unite": "ms",
+                "objectif": "<= 400",
+                "reference": r["p95_brut"],
+                "verdict": verdict(r["p95"] <= 400),
+                "note": "référence : WeasyPrint brut dans le même processus",
+            }
+        )
+    if actes:
+        r = mesurer_lot(actes, html)
+        sortie.append(
+            {
+                "mesure": f"lot de {actes} actes, worker Celery à 2 processus",
+                "valeur": r["debit"],
+                "unite": "actes/s",
+                "objectif": ">= 6 et >= 90 % du brut",
+                "reference": r["brut"],
+                "verdict": verdict(r["debit"] >= 6 and r["debit"] >= 0.9 * r["brut"]),
+                "note": f"{r['debit'] / r['brut']:.0%} du brut (Pool(2), moyenne avant/après)",
+            }
+        )
+    if rendus >= 100:
+        r = mesurer_memoire(rendus, html)
+        sortie.append(
+            {
+                "mesure": f"mémoire après {rendus} rendus (processus + rendu)",
+                "valeur": r["ecart"],
+                "unite": "Mo",
+                "objectif": "<= 100 au-dessus de 100 rendus",
+                "reference": r["apres_100"],
+                "verdict": verdict(r["ecart"] <= 100),
+                "note": "référence : RSS après les 100 premiers rendus",
+            }
+        )
+    return sortie
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
+import importlib.util
 import os
 import platform
 import subprocess
@@ -265,6 +265,17 @@ def tableau_markdown(lignes: list[dict]) -> str:
     return "\n".join(texte)
 
 
+def _charger_banc(module: str):
+    """Le module bench/<module>.py, chargé par son chemin : `bench/actes.py` porte le nom de
+    l'application `actes`, qu'un `import_module("actes")` rendrait à sa place."""
+    spec = importlib.util.spec_from_file_location(f"banc_{module}", BENCH / f"{module}.py")
+    banc = importlib.util.module_from_spec(spec)
+    # Inscrit sous son nom : ses fonctions se picklent (multiprocessing.Pool d'un banc).
+    sys.modules[spec.name] = banc
+    spec.loader.exec_module(banc)
+    return banc
+
+
 def executer(args) -> tuple[list[dict], dict]:
     os.environ["DATABASE_URL"] = args.base
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etude.settings")
@@ -300,7 +311,7 @@ def executer(args) -> tuple[list[dict], dict]:
         print(f"{sujet} (bench/{module}.py)…", flush=True)
         t0 = time.perf_counter()
         try:
-            banc = importlib.import_module(module)
+            banc = _charger_banc(module)
             if not hasattr(banc, "lignes"):
                 # Livré mais pas encore branché : dit comme tel, sans faire échouer le reste.
                 lignes.append(
