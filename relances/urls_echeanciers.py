@@ -37,6 +37,11 @@ urlpatterns = [
         name="echeancier_mettre_en_demeure",
     ),
     path(
+        "echeanciers/<int:pk>/mise-en-demeure.pdf",
+        vues.echeancier_mise_en_demeure_pdf,
+        name="echeancier_mise_en_demeure_pdf",
+    ),
+    path(
         "echeanciers/<int:pk>/decheance/",
         vues.echeancier_decheance,
         name="echeancier_decheance",

@@ -5,6 +5,7 @@ l'utilisateur (404 sinon) ; les vues qui écrivent refusent le rôle « lecture 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -355,3 +356,42 @@ def echeanciers_liste(request):
             "rubrique": "echeanciers",
         },
     )
+
+
+@require_safe
+@login_required
+def echeancier_mise_en_demeure_pdf(request, pk: int):
+    """La lettre de mise en demeure préalable à la déchéance du terme : les échéances
+    impayées, l'arriéré, le délai laissé par l'étude et ce qu'il advient faute de paiement."""
+    from actes.rendu import Pied, rendre_pdf
+
+    plan = _echeancier(request, pk)
+    if plan.etat != EtatEcheancier.EN_COURS or plan.a_decheoir_depuis is None:
+        messages.error(request, "Aucune échéance impayée au-delà de la grâce : pas de lettre.")
+        return redirect(plan)
+    contexte = contexte_plan_a_signer(plan)
+    impayees = [e for e in contexte["echeances"] if e.etat == "en_retard"]
+    le = plan.mise_en_demeure_le or timezone.localdate()
+    contexte.update(
+        {
+            "impayees": impayees,
+            "arriere": sum((e.reste for e in impayees), Decimal("0.00")),
+            "restant": plan.montant - plan.verse,
+            "le": le,
+            "payer_avant": le + timedelta(days=contexte["politique"].delai_mise_en_demeure_jours),
+        }
+    )
+    html = render_to_string("relances/pdf/mise_en_demeure.html", contexte)
+    pdf = rendre_pdf(
+        html,
+        pied=Pied(
+            reference_dossier=plan.dossier.reference,
+            code_acte="MED-ECHEANCIER",
+            initiales=request.user.get_initiales(),
+        ),
+    )
+    reponse = HttpResponse(pdf, content_type="application/pdf")
+    reponse["Content-Disposition"] = (
+        f'inline; filename="mise-en-demeure-{plan.dossier.reference}-{plan.pk}.pdf"'
+    )
+    return reponse

@@ -150,3 +150,18 @@ def test_la_liste_invite_le_clerc_a_prononcer_la_decheance(client, clerc, dossie
     # Échéance du 10/06 impayée, grâce de 15 jours : à déchoir depuis le 26/06.
     assert 'id="a-decheoir"' in page and plan.get_absolute_url() in page and "26/06/2025" in page
     assert plan.get_absolute_url() in client.get(liste, {"mes": "1"}).content.decode()
+
+
+def test_lettre_de_mise_en_demeure_en_pdf(client, clerc, dossier):
+    from relances.services import echeanciers as services
+
+    plan = services.echeancier_accepter(
+        acteur=clerc, dossier=dossier, nombre=6, premiere=date(2025, 6, 10), le=date(2025, 6, 2)
+    )
+    client.force_login(clerc)
+    url = reverse("echeancier_mise_en_demeure_pdf", args=[plan.pk])
+    # Rien d'impayé au-delà de la grâce : pas de lettre.
+    assert client.get(url).status_code == 302
+    services.passe_echeances(date(2025, 6, 26))
+    reponse = client.get(url)
+    assert reponse["Content-Type"] == "application/pdf" and reponse.content.startswith(b"%PDF")
