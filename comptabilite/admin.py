@@ -120,3 +120,8 @@ class EmolumentFixeAdmin(ReferenceAdmin):
     list_filter = ("periode", "article", *ReferenceAdmin.list_filter)
     list_select_related = ("periode",)
     search_fields = ("code", "libelle", *ReferenceAdmin.search_fields)
+
+
+@admin.register(models.ParametresComptables)
+class ParametresComptablesAdmin(admin.ModelAdmin):
+    list_display = ("etude", "delai_detention_jours", "source_delai", "bic_compte_affecte")

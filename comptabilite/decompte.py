@@ -297,6 +297,8 @@ def etablir_decompte(
     parts: dict[int, dict[str, Decimal]] = {}
     annules: set[int] = set()
     for e in retenues:
+        if e.poste == "fonds":
+            continue  # reversements au créancier : hors de la dette du débiteur
         d.solde_grand_livre += e.signe
         nature = e.nature_effective
         if e.poste == "principal":

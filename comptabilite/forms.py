@@ -95,3 +95,31 @@ class DeboursForm(FormulaireAccessible):
     justificatif = forms.FileField(
         label="Justificatif", help_text="PDF ou image (JPEG, PNG, TIFF) de la facture ou du reçu."
     )
+
+
+class ReversementForm(FormulaireAccessible):
+    montant = ChampMontant(
+        label="Fonds à reverser",
+        required=False,
+        help_text="Vide : tous les fonds disponibles.",
+    )
+    facture = ChampMontant(
+        label="Facture de l'étude retenue (TTC)",
+        required=False,
+        help_text="Frais de recouvrement sans titre restant à la charge du créancier "
+        "(CPCE L111-8 al. 2), honoraires convenus.",
+    )
+    libelle_facture = forms.CharField(label="Objet de la facture", max_length=300, required=False)
+
+    def clean_facture(self):
+        return self.cleaned_data.get("facture") or Decimal("0.00")
+
+
+class LotForm(FormulaireAccessible):
+    date_execution = ChampDate(label="Date d'exécution demandée")
+
+    def clean_date_execution(self):
+        jour = self.cleaned_data["date_execution"]
+        if jour < timezone.localdate():
+            raise ValidationError("La date d'exécution est passée.")
+        return jour

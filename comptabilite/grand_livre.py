@@ -329,6 +329,9 @@ def passer(
         taux=morceau.taux if morceau else None,
     )
     signe = montant if sens == Sens.DEBIT else -montant
+    if poste == Poste.FONDS:
+        # Hors de la dette (reversements) : le solde du débiteur ne bouge pas.
+        return ecriture
     if poste == Poste.EXCEDENT:
         solde.excedent -= signe
     else:

@@ -214,6 +214,8 @@ def _droit_proportionnel_regulariser(
     tva_passee = ZERO
     for e in ecritures:
         nature = e.nature_effective
+        if e.poste == Poste.FONDS:
+            continue  # retenues A444-32 d'un reversement : à la charge du créancier
         if nature == NatureEcriture.VERSEMENT and e.poste in (Poste.PRINCIPAL, Poste.INTERETS):
             recouvre -= e.signe
         elif nature == NatureEcriture.DROIT_PROPORTIONNEL:
@@ -469,6 +471,11 @@ def ecriture_contre_passer(
     if ecriture.nature == NatureEcriture.CONTRE_PASSATION:
         raise ValidationError(
             "Une contre-passation ne se contre-passe pas : passez une nouvelle écriture."
+        )
+    if ecriture.poste == Poste.FONDS:
+        raise ValidationError(
+            "Cette écriture appartient à un reversement au créancier : un reversement ne se "
+            "contre-passe pas depuis le grand livre."
         )
     if ecriture.nature in NATURES_CALCULEES:
         raise ValidationError(

@@ -61,3 +61,34 @@ urlpatterns = [
         name="comptabilite_debours_justificatif",
     ),
 ]
+
+urlpatterns += [
+    path(
+        "dossiers/<reference:reference>/reversement/",
+        views.reversement_nouveau,
+        name="comptabilite_reversement_nouveau",
+    ),
+    path("comptabilite/reversements/", views.reversements, name="comptabilite_reversements"),
+    path(
+        "comptabilite/reversements/<int:pk>/",
+        views.reversement_detail,
+        name="comptabilite_reversement",
+    ),
+    path(
+        "comptabilite/reversements/<int:pk>/releve.pdf",
+        views.reversement_releve_pdf,
+        name="comptabilite_reversement_pdf",
+    ),
+    path("comptabilite/lots/", views.lot_nouveau, name="comptabilite_lot_nouveau"),
+    path("comptabilite/lots/<int:pk>/", views.lot_detail, name="comptabilite_lot"),
+    path(
+        "comptabilite/lots/<int:pk>/pain001.xml",
+        views.lot_fichier,
+        name="comptabilite_lot_fichier",
+    ),
+    path(
+        "comptabilite/fonds-detenus/",
+        views.fonds_detenus,
+        name="comptabilite_fonds_detenus",
+    ),
+]

@@ -5,12 +5,13 @@ chaque vue qui écrit exige `peut_ecrire` (403 sinon) et appelle un seul service
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,17 +21,30 @@ from django.views.decorators.http import require_POST, require_safe
 from actes.rendu import Pied, rendre_pdf
 from comptabilite import services
 from comptabilite.camt053 import ReleveInvalide
-from comptabilite.forms import ContrePassationForm, DeboursForm, ReleveForm, VersementForm
+from comptabilite.forms import (
+    ContrePassationForm,
+    DeboursForm,
+    LotForm,
+    ReleveForm,
+    ReversementForm,
+    VersementForm,
+)
 from comptabilite.models import (
+    AlerteFonds,
     Debours,
     Ecriture,
     LigneReleve,
+    LotReversements,
     NatureEcriture,
+    ParametresComptables,
     ReleveBancaire,
+    Reversement,
     StatutDebours,
     StatutLigne,
 )
 from dossiers.models import Dossier
+from etude.errors import DonneeManquante
+from etude.models import iban_masque
 from etude.views import ecriture_requise
 
 
@@ -331,3 +345,231 @@ def debours_justificatif(request, pk: int):
     reponse["X-Content-Type-Options"] = "nosniff"
     reponse["Cache-Control"] = "private, no-store"
     return reponse
+
+
+# --- Reversements au créancier ------------------------------------------------------------------
+
+
+def _proposition(dossier, formulaire=None):
+    from comptabilite import reversements
+
+    fonds = reversements.fonds_dossier(dossier)
+    donnees = formulaire.cleaned_data if formulaire is not None and formulaire.is_bound else {}
+    try:
+        return reversements.proposer(
+            fonds,
+            brut=donnees.get("montant") or None,
+            facture=donnees.get("facture") or Decimal("0.00"),
+            creance_alimentaire=dossier.nature == "pension_alimentaire",
+        )
+    except (ValueError, DonneeManquante) as erreur:  # affichage seulement
+        return reversements.Proposition(
+            fonds, fonds.disponible, None, None, *(Decimal("0.00"),) * 3, fonds.disponible,
+            erreur=str(erreur),
+        )  # fmt: skip
+
+
+@require_safe
+@login_required
+def reversements(request):
+    """Fonds à reverser par dossier, reversements hors lot, lots."""
+    from comptabilite.reversements import dossiers_a_reverser
+
+    etude_id = request.user.etude_id
+    disponibles = dossiers_a_reverser(etude_id)
+    dossiers = {
+        d.pk: d
+        for d in Dossier.objects.pour(request.user)
+        .filter(pk__in=list(disponibles)[:500])
+        .select_related("creancier")
+    }
+    a_reverser = [(dossiers[pk], montant) for pk, montant in disponibles.items() if pk in dossiers]
+    hors_lot = (
+        Reversement.objects.filter(etude_id=etude_id, ligne_lot__isnull=True)
+        .select_related("dossier", "creancier")
+        .order_by("date_reversement", "id")
+    )
+    lots = LotReversements.objects.filter(etude_id=etude_id)[:50]
+    return render(
+        request,
+        "comptabilite/reversements.html",
+        {
+            "a_reverser": a_reverser,
+            "hors_lot": hors_lot,
+            "lots": lots,
+            "form_lot": LotForm(initial={"date_execution": timezone.localdate()}),
+        },
+    )
+
+
+@ecriture_requise
+def reversement_nouveau(request, reference: str):
+    from comptabilite import reversements as services_reversements
+
+    dossier = _dossier(request, reference)
+    formulaire = ReversementForm(request.POST or None)
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            reversement = services_reversements.reversement_preparer(
+                acteur=request.user, dossier=dossier, **formulaire.cleaned_data
+            )
+        except ValidationError as erreur:
+            _ajouter_erreurs(formulaire, erreur)
+        else:
+            messages.success(request, f"{reversement} préparé : il attend son lot SEPA.")
+            return redirect("comptabilite_reversement", pk=reversement.pk)
+    return render(
+        request,
+        "comptabilite/reversement_nouveau.html",
+        {
+            "dossier": dossier,
+            "form": formulaire,
+            "proposition": _proposition(dossier, formulaire if formulaire.is_bound else None),
+        },
+    )
+
+
+def _reversement(request, pk: int) -> Reversement:
+    return get_object_or_404(
+        Reversement.objects.filter(etude_id=request.user.etude_id).select_related(
+            "dossier", "creancier", "cree_par"
+        ),
+        pk=pk,
+    )
+
+
+def _contexte_releve(request, reversement: Reversement) -> dict:
+    from comptabilite import grand_livre
+
+    versements = []
+    for e in grand_livre.lignes(reversement.dossier_id, jusqu_au=reversement.date_reversement):
+        if e.poste in ("principal", "interets") and e.nature_effective == "versement":
+            versements.append(e)
+    return {
+        "reversement": reversement,
+        "dossier": reversement.dossier,
+        "creancier": reversement.creancier,
+        "encaissements": versements,
+        "etude": request.user.etude,
+        "iban": iban_masque(reversement.iban),
+        "lot": getattr(getattr(reversement, "ligne_lot", None), "lot", None),
+    }
+
+
+@require_safe
+@login_required
+def reversement_detail(request, pk: int):
+    """Relevé du créancier : encaissements, retenues détaillées, net reversé."""
+    reversement = _reversement(request, pk)
+    return render(request, "comptabilite/reversement.html", _contexte_releve(request, reversement))
+
+
+@require_safe
+@login_required
+def reversement_releve_pdf(request, pk: int):
+    reversement = _reversement(request, pk)
+    html = render_to_string(
+        "comptabilite/reversement_pdf.html", _contexte_releve(request, reversement)
+    )
+    pdf = rendre_pdf(html, pied=Pied(reference_dossier=reversement.dossier.reference))
+    reponse = HttpResponse(pdf, content_type="application/pdf")
+    reponse["Content-Disposition"] = f'inline; filename="releve-reversement-{reversement.pk}.pdf"'
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+@require_POST
+@ecriture_requise
+def lot_nouveau(request):
+    from comptabilite import reversements as services_reversements
+
+    formulaire = LotForm(request.POST)
+    choisis = list(
+        Reversement.objects.filter(
+            etude_id=request.user.etude_id, pk__in=request.POST.getlist("reversements")
+        )
+    )
+    if not formulaire.is_valid():
+        messages.error(request, " ".join(formulaire.errors.get("date_execution", [])))
+        return redirect("comptabilite_reversements")
+    try:
+        lot = services_reversements.lot_creer(
+            acteur=request.user,
+            reversements=choisis,
+            date_execution=formulaire.cleaned_data["date_execution"],
+        )
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect("comptabilite_reversements")
+    return redirect("comptabilite_lot", pk=lot.pk)
+
+
+def _lot(request, pk: int) -> LotReversements:
+    return get_object_or_404(LotReversements.objects.filter(etude_id=request.user.etude_id), pk=pk)
+
+
+@login_required
+def lot_detail(request, pk: int):
+    """Un lot : ses reversements ; en POST (écriture), retirer une ligne ou émettre."""
+    from comptabilite import reversements as services_reversements
+
+    lot = _lot(request, pk)
+    if request.method == "POST":
+        if not request.user.peut_ecrire:
+            raise PermissionDenied("Votre rôle ne permet pas de reverser des fonds.")
+        try:
+            if request.POST.get("action") == "emettre":
+                services_reversements.lot_emettre(acteur=request.user, lot=lot)
+                messages.success(request, "Lot émis : le fichier SEPA est prêt.")
+            else:
+                reversement = get_object_or_404(
+                    Reversement.objects.filter(etude_id=request.user.etude_id),
+                    pk=request.POST.get("reversement") or 0,
+                )
+                services_reversements.lot_retirer(
+                    acteur=request.user, lot=lot, reversement=reversement
+                )
+                messages.success(request, f"{reversement} retiré du lot.")
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        return redirect("comptabilite_lot", pk=lot.pk)
+    lignes = lot.lignes.select_related("reversement__dossier", "reversement__creancier").order_by(
+        "id"
+    )
+    return render(request, "comptabilite/lot.html", {"lot": lot, "lignes": lignes})
+
+
+@require_safe
+@login_required
+def lot_fichier(request, pk: int):
+    lot = _lot(request, pk)
+    if not lot.emis:
+        raise Http404("Ce lot n'est pas encore émis.")
+    reponse = HttpResponse(bytes(lot.fichier), content_type="application/xml")
+    reponse["Content-Disposition"] = f'attachment; filename="pain001-lot-{lot.pk}.xml"'
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+@require_safe
+@login_required
+def fonds_detenus(request):
+    """Alertes de la dernière nuit : fonds détenus au-delà du délai de l'étude."""
+    etude_id = request.user.etude_id
+    derniere = (
+        AlerteFonds.objects.filter(etude_id=etude_id)
+        .order_by("-le")
+        .values_list("le", flat=True)
+        .first()
+    )
+    alertes = (
+        AlerteFonds.objects.filter(etude_id=etude_id, le=derniere).select_related("dossier")
+        if derniere
+        else []
+    )
+    parametres = ParametresComptables.objects.filter(etude_id=etude_id).first()
+    return render(
+        request,
+        "comptabilite/fonds_detenus.html",
+        {"alertes": alertes, "le": derniere, "parametres": parametres},
+    )

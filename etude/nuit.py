@@ -55,11 +55,18 @@ def _relances(le: date) -> dict:
     return passe_relances(le)
 
 
+def _fonds_detenus(le: date) -> dict:
+    from comptabilite.nuit_fonds import alerter_fonds_detenus
+
+    return alerter_fonds_detenus(le)
+
+
 PARTIES: list[Partie] = [
     Partie("interets", "Intérêts courus (C. mon. fin. L313-2, L313-3)", _interets),
     Partie("delais", "Délais échus, caducités, alertes de prescription", _delais),
     Partie("echeances", "Échéances : payées, manquées, plans à déchoir", _echeances),
     Partie("relances", "Scénarios de relance amiable : étapes dues, envois", _relances),
+    Partie("fonds_detenus", "Fonds détenus au-delà du délai de l'étude", _fonds_detenus),
 ]
 
 

@@ -157,7 +157,39 @@ def _lot_a(o):
             libelle="Lot secret A",
             documents=[DocumentARendre(nom_fichier="secret", html="<p>Secret</p>")],
         )
-    return o["lot"]
+
+
+def _reversement_a(o):
+    """Un reversement au créancier de A (versement de 2025 : le tarif A444-32 est connu)."""
+    if "reversement" not in o:
+        from comptabilite.reversements import reversement_preparer
+        from comptabilite.services import versement_enregistrer
+
+        o["creancier"].iban = "FR1420041010050500013M02606"
+        o["creancier"].save(update_fields=["iban"])
+        versement_enregistrer(
+            acteur=o["dossier"].clerc,
+            dossier=o["dossier"],
+            montant=Decimal("900.00"),
+            date_valeur=date(2025, 6, 15),
+            mode="virement",
+        )
+        o["dossier"].refresh_from_db()
+        o["reversement"] = reversement_preparer(acteur=o["dossier"].clerc, dossier=o["dossier"])
+    return o["reversement"]
+
+
+def _lot_reversements_a(o):
+    if "lot_reversements" not in o:
+        from comptabilite.reversements import lot_creer, lot_emettre
+
+        lot = lot_creer(
+            acteur=o["dossier"].clerc,
+            reversements=[_reversement_a(o)],
+            date_execution=date.today(),
+        )
+        o["lot_reversements"] = lot_emettre(acteur=o["dossier"].clerc, lot=lot)
+    return o["lot_reversements"]
 
 
 # Routes à arguments : comment les construire avec les objets de l'étude A.
@@ -210,6 +242,11 @@ ROUTES_A_ARGUMENTS = {
     "actes_lot": lambda o: {"pk": _lot_a(o).pk},
     "actes_lot_progression": lambda o: {"pk": _lot_a(o).pk},
     "actes_lot_telecharger": lambda o: {"pk": _lot_a(o).pk},
+    "comptabilite_reversement_nouveau": lambda o: {"reference": o["dossier"].reference},
+    "comptabilite_reversement": lambda o: {"pk": _reversement_a(o).pk},
+    "comptabilite_reversement_pdf": lambda o: {"pk": _reversement_a(o).pk},
+    "comptabilite_lot": lambda o: {"pk": _lot_reversements_a(o).pk},
+    "comptabilite_lot_fichier": lambda o: {"pk": _lot_reversements_a(o).pk},
 }
 
 # Routes qui écrivent : le rôle « lecture » reçoit 403.
@@ -242,6 +279,10 @@ ECRITURES = {
     "echeancier_rapprocher",
     "echeancier_mettre_en_demeure",
     "echeancier_decheance",
+    "comptabilite_reversement_nouveau",
+    "comptabilite_lot_nouveau",
+    # Lecture en GET (le lot et ses lignes), écriture en POST (retirer, émettre).
+    "comptabilite_lot",
 }
 # Routes de lecture : elles refusent POST (405) et ne montrent que l'étude de l'utilisateur.
 LECTURES = {
@@ -275,6 +316,11 @@ LECTURES = {
     "actes_lot",
     "actes_lot_progression",
     "actes_lot_telecharger",
+    "comptabilite_reversements",
+    "comptabilite_reversement",
+    "comptabilite_reversement_pdf",
+    "comptabilite_lot_fichier",
+    "comptabilite_fonds_detenus",
 }
 # Le compte de l'utilisateur lui-même (pas de données d'une étude).
 COMPTE = {"connexion", "deconnexion", "verification", "double_facteur", "delais_ical"}

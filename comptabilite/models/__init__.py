@@ -32,8 +32,22 @@ from .reference import (
     TauxBCE,
     TauxInteretLegal,
 )
+from .reversements import (
+    AlerteFonds,
+    LigneLot,
+    LotReversements,
+    ParametresComptables,
+    Reversement,
+    StatutLot,
+)
 
 __all__ = [
+    "AlerteFonds",
+    "LigneLot",
+    "LotReversements",
+    "ParametresComptables",
+    "Reversement",
+    "StatutLot",
     "CONFIANCES_SURES",
     "ArticleTarif",
     "BaremeCoefficient",

@@ -6,8 +6,10 @@ Convention de signe. Chaque écriture a un montant strictement positif et un `se
 - **crédit** : le diminue (part d'un versement imputée sur un poste, capitalisation côté
   intérêts, régularisation d'intérêts à la baisse).
 Chaque écriture touche un seul `poste` : frais, intérêts, principal, ou excédent (ce que le
-débiteur a versé au-delà de sa dette, à lui restituer). Le solde d'un poste est la somme des
-débits moins la somme des crédits ; le dû est frais + intérêts + principal - excédent.
+débiteur a versé au-delà de sa dette, à lui restituer) ; le poste « fonds », hors de la dette,
+porte au crédit ce qui sort des fonds encaissés pour le créancier (reversement, retenues).
+Le solde d'un poste est la somme des débits moins la somme des crédits ; le dû est frais +
+intérêts + principal - excédent.
 
 Une écriture passée ne se modifie ni ne s'efface : un trigger PostgreSQL l'interdit (migration
 0004) ; une erreur se corrige par une contre-passation, nouvelle écriture de sens contraire qui
@@ -40,6 +42,9 @@ class Poste(models.TextChoices):
     INTERETS = "interets", "Intérêts"
     PRINCIPAL = "principal", "Principal"
     EXCEDENT = "excedent", "Excédent à restituer"
+    # Hors de la dette : les fonds encaissés pour le créancier qui sortent du compte affecté
+    # (reversement, retenues A444-32 et facture). Ce poste n'entre pas dans le dû.
+    FONDS = "fonds", "Fonds du créancier (reversements)"
 
 
 class NatureEcriture(models.TextChoices):
@@ -67,6 +72,7 @@ class Cause(models.TextChoices):
     SAISIE = "saisie", "Saisie manuelle"
     DEBOURS = "debours", "Débours"
     CONTRE_PASSATION = "contre_passation", "Contre-passation"
+    REVERSEMENT = "reversement", "Reversement au créancier"
 
 
 class ModeVersement(models.TextChoices):
@@ -233,6 +239,15 @@ class Ecriture(LigneImmuable):
         indexes = [
             # Décompte et recalcul d'un dossier : WHERE dossier_id = ? ORDER BY date_valeur, id.
             models.Index(fields=["dossier", "date_valeur", "id"], name="ecriture_dossier_idx"),
+            # Fonds du créancier (reversements, nuit des fonds détenus) : encaissements et
+            # sorties par dossier et par date. Partiel : les intérêts de la nuit n'y entrent
+            # pas (aucun coût de plus pour le million d'écritures du soir).
+            models.Index(
+                fields=["dossier", "date_valeur"],
+                condition=models.Q(nature__in=["versement", "contre_passation"])
+                | models.Q(poste="fonds"),
+                name="ecriture_fonds_idx",
+            ),
             # Imputations d'un versement : WHERE versement_id = ? (jamais pour la nuit).
             models.Index(
                 fields=["versement"],

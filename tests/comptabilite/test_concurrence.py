@@ -111,3 +111,28 @@ def test_un_versement_attend_le_verrou_du_solde(clerc):
     en_parallele(tenir_le_verrou, verser)
     assert duree["versement"] >= 0.9
     assert etat(dossier)["verse"] == D("30.00")
+
+
+def test_deux_reversements_simultanes_ne_reversent_pas_deux_fois(comptable):
+    from django.core.exceptions import ValidationError
+
+    from comptabilite.models import Reversement
+    from comptabilite.reversements import fonds_dossier, reversement_preparer
+    from tests.factories import creer_creancier
+
+    creancier = creer_creancier(etude=comptable.etude, iban="FR1420041010050500013M02606")
+    dossier = creer_titre_comptable(acteur=comptable, creancier=creancier)
+    payer(comptable, dossier, "2000.00")
+    refus = []
+
+    def reverser():
+        try:
+            reversement_preparer(acteur=comptable, dossier=dossier)
+        except ValidationError as erreur:
+            refus.append(erreur)
+
+    en_parallele(reverser, reverser)
+    # Sous le verrou du solde : le second attend, puis ne trouve plus rien à reverser.
+    assert Reversement.objects.filter(dossier=dossier).count() == 1
+    assert len(refus) == 1 and "Aucun fonds" in str(refus[0])
+    assert fonds_dossier(dossier).disponible == D("0.00")

@@ -1,0 +1,342 @@
+"""Reversements au créancier : fonds disponibles, retenues A444-32 et facture, écritures au
+poste « fonds » (hors de la dette), immuabilité, lots SEPA pain.001, nuit des fonds détenus.
+
+Chiffres : droit A444-32 du tarif du 01/03/2024 (11,73 % jusqu'à 125 €, 10,75 % jusqu'à
+610 €, 10,26 % jusqu'à 1 525 €, 3,91 % au-delà ; 21,50 € HT jusqu'à 188 €), chaque tranche
+arrondie au centime puis additionnée, sur le total recouvré (domaine/argent.md § 6.5) ; TVA
+20 % (CGI art. 278).
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.urls import reverse
+
+from comptabilite import grand_livre, sepa
+from comptabilite.models import (
+    AlerteFonds,
+    Ecriture,
+    LotReversements,
+    ParametresComptables,
+    Poste,
+    Reversement,
+    SoldeDossier,
+)
+from comptabilite.nuit_fonds import alerter_fonds_detenus
+from comptabilite.reversements import (
+    fonds_dossier,
+    lot_creer,
+    lot_emettre,
+    lot_retirer,
+    reversement_preparer,
+)
+from comptabilite.services import decompte_dossier, ecriture_contre_passer, versement_enregistrer
+from comptabilite.tarif import droit_proportionnel
+from etude.models import Evenement
+from tests.factories import creer_creancier, creer_titre_comptable
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.comptabilite.urls_test")]
+
+IBAN_CREANCIER = "FR1420041010050500013M02606"
+
+
+def dossier_avec_versement(acteur, montant="2000.00", jour=date(2025, 6, 30), **titre):
+    creancier = creer_creancier(etude=acteur.etude, iban=IBAN_CREANCIER)
+    dossier = creer_titre_comptable(acteur=acteur, creancier=creancier, **titre)
+    versement_enregistrer(
+        acteur=acteur, dossier=dossier, montant=D(montant), date_valeur=jour, mode="virement"
+    )
+    return dossier
+
+
+def test_reversement_retient_le_droit_a444_32_et_sa_tva(comptable):
+    # 2 000 € versés le 30/06/2025 : 800 € de frais du titre d'abord (C. civ. 1343-1), puis
+    # 1 200 € sur intérêts et principal, qui reviennent au créancier.
+    dossier = dossier_avec_versement(comptable)
+    solde_avant = SoldeDossier.objects.get(pk=dossier.pk).du
+    assert fonds_dossier(dossier).disponible == D("1200.00")
+    reversement = reversement_preparer(acteur=comptable, dossier=dossier)
+    # 125 × 11,73 % = 14,66 ; 485 × 10,75 % = 52,14 ; 590 × 10,26 % = 60,53 : 127,33 € HT.
+    assert reversement.droit_ht == D("127.33")
+    assert reversement.tva_droit == D("25.47")
+    assert reversement.net == D("1047.20")
+    assert reversement.brut == D("1200.00")
+    assert reversement.iban == IBAN_CREANCIER
+    # Les écritures sont au poste « fonds » : la dette du débiteur ne bouge pas.
+    fonds = Ecriture.objects.filter(dossier=dossier, poste=Poste.FONDS)
+    assert sorted((e.nature, e.montant) for e in fonds) == [
+        ("droit_proportionnel", D("127.33")),
+        ("reversement", D("1047.20")),
+        ("tva", D("25.47")),
+    ]
+    assert SoldeDossier.objects.get(pk=dossier.pk).du == solde_avant
+    assert grand_livre.verifier_solde(dossier.pk) == {}
+    d = decompte_dossier(dossier, le=date(2025, 6, 30))
+    assert d.total_du == d.solde_grand_livre + d.interets_a_comptabiliser
+    assert fonds_dossier(dossier).disponible == D("0.00")
+    assert Evenement.objects.filter(action="reversement_preparer", dossier=dossier).exists()
+
+
+def test_second_reversement_droit_sur_le_total_et_non_acompte_par_acompte(comptable):
+    dossier = dossier_avec_versement(comptable)
+    premier = reversement_preparer(acteur=comptable, dossier=dossier)
+    versement_enregistrer(
+        acteur=comptable,
+        dossier=dossier,
+        montant=D("3000.00"),
+        date_valeur=date(2025, 9, 30),
+        mode="cheque",
+    )
+    fonds = fonds_dossier(dossier)
+    second = reversement_preparer(acteur=comptable, dossier=dossier)
+    total = droit_proportionnel(fonds.recouvre, charge="creancier", le=date(2025, 9, 30))
+    assert premier.droit_ht + second.droit_ht == total
+    assert second.recouvre_cumule == fonds.recouvre
+    # Sur le total, le droit est moindre que deux droits acompte par acompte.
+    separes = droit_proportionnel(D("1200.00"), charge="creancier", le=date(2025, 9, 30))
+    separes += droit_proportionnel(
+        fonds.recouvre - D("1200.00"), charge="creancier", le=date(2025, 9, 30)
+    )
+    assert total < separes
+
+
+def test_creance_alimentaire_sans_droit_a444_32(comptable):
+    dossier = dossier_avec_versement(comptable, nature_dossier="pension_alimentaire")
+    reversement = reversement_preparer(acteur=comptable, dossier=dossier)
+    assert reversement.droit_ht == D("0.00") and reversement.tva_droit == D("0.00")
+    assert reversement.net == reversement.brut
+
+
+def test_facture_de_l_etude_retenue_avec_son_objet(comptable):
+    dossier = dossier_avec_versement(comptable)
+    with pytest.raises(ValidationError, match="objet"):
+        reversement_preparer(acteur=comptable, dossier=dossier, facture=D("60.00"))
+    reversement = reversement_preparer(
+        acteur=comptable,
+        dossier=dossier,
+        facture=D("60.00"),
+        libelle_facture="Honoraires de recouvrement amiable (L111-8 al. 2)",
+    )
+    assert reversement.net == D("987.20")
+    assert reversement.brut == reversement.net + reversement.retenues
+
+
+def test_reversement_partiel_puis_le_reste(comptable):
+    dossier = dossier_avec_versement(comptable)
+    with pytest.raises(ValidationError, match="dépasse les fonds disponibles"):
+        reversement_preparer(acteur=comptable, dossier=dossier, montant=D("1200.01"))
+    partiel = reversement_preparer(acteur=comptable, dossier=dossier, montant=D("500.00"))
+    assert partiel.net == D("500.00") - D("127.33") - D("25.47")
+    reste = reversement_preparer(acteur=comptable, dossier=dossier)
+    assert reste.brut == D("700.00") and reste.droit_ht == D("0.00")
+    with pytest.raises(ValidationError, match="Aucun fonds"):
+        reversement_preparer(acteur=comptable, dossier=dossier)
+
+
+def test_refus_sans_iban_et_quand_les_retenues_absorbent_tout(comptable):
+    sans_iban = creer_titre_comptable(acteur=comptable)
+    versement_enregistrer(
+        acteur=comptable,
+        dossier=sans_iban,
+        montant=D("1000.00"),
+        date_valeur=date(2025, 6, 30),
+        mode="virement",
+    )
+    with pytest.raises(ValidationError, match="IBAN"):
+        reversement_preparer(acteur=comptable, dossier=sans_iban)
+    # 820 € : 20 € recouvrés après les 800 € de frais ; forfait 21,50 € HT + 4,30 € de TVA.
+    petit = dossier_avec_versement(comptable, montant="820.00")
+    with pytest.raises(ValidationError, match="absorbent"):
+        reversement_preparer(acteur=comptable, dossier=petit)
+    assert not Reversement.objects.filter(dossier=petit).exists()
+    assert not Ecriture.objects.filter(dossier=petit, poste=Poste.FONDS).exists()
+
+
+def test_tarif_manquant_arrete_le_reversement(comptable):
+    dossier = dossier_avec_versement(comptable, jour=date(2026, 3, 2), interets_depuis=None)
+    with pytest.raises(ValidationError, match="Périodes tarifaires"):
+        reversement_preparer(acteur=comptable, dossier=dossier)
+
+
+def test_lecture_ne_reverse_pas(lecture, comptable):
+    dossier = dossier_avec_versement(comptable)
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        reversement_preparer(acteur=lecture, dossier=dossier)
+
+
+def test_reversement_immuable_en_python_et_en_base(comptable):
+    reversement = reversement_preparer(acteur=comptable, dossier=dossier_avec_versement(comptable))
+    from etude.errors import RegleMetier
+
+    with pytest.raises(RegleMetier):
+        Reversement.objects.filter(pk=reversement.pk).update(net=D("1"))
+    with (
+        pytest.raises(Exception, match="immuable"),
+        transaction.atomic(),
+        connection.cursor() as curseur,
+    ):
+        curseur.execute(
+            "UPDATE comptabilite_reversement SET net = 1 WHERE id = %s", [reversement.pk]
+        )
+
+
+def test_une_ecriture_de_reversement_ne_se_contre_passe_pas(comptable):
+    dossier = dossier_avec_versement(comptable)
+    reversement_preparer(acteur=comptable, dossier=dossier)
+    ecriture = Ecriture.objects.filter(dossier=dossier, poste=Poste.FONDS).first()
+    with pytest.raises(ValidationError, match="reversement"):
+        ecriture_contre_passer(acteur=comptable, ecriture=ecriture, motif="Erreur")
+
+
+def test_versement_annule_apres_reversement_laisse_un_disponible_negatif(comptable):
+    dossier = dossier_avec_versement(comptable)
+    reversement_preparer(acteur=comptable, dossier=dossier)
+    ecriture = Ecriture.objects.filter(dossier=dossier, nature="versement").first()
+    ecriture_contre_passer(acteur=comptable, ecriture=ecriture, motif="Chèque impayé")
+    assert fonds_dossier(dossier).disponible < 0
+    with pytest.raises(ValidationError, match="Aucun fonds"):
+        reversement_preparer(acteur=comptable, dossier=dossier)
+
+
+# --- Lots SEPA ------------------------------------------------------------------------------
+
+
+def _deux_reversements(comptable):
+    return [
+        reversement_preparer(acteur=comptable, dossier=dossier_avec_versement(comptable))
+        for _ in range(2)
+    ]
+
+
+def test_lot_emis_produit_un_pain001_valide_et_se_fige(comptable):
+    premier, second = _deux_reversements(comptable)
+    execution = date.today() + timedelta(days=1)
+    lot = lot_creer(acteur=comptable, reversements=[premier, second], date_execution=execution)
+    with pytest.raises(ValidationError, match="déjà à un lot"):
+        lot_creer(acteur=comptable, reversements=[premier], date_execution=execution)
+    lot = lot_emettre(acteur=comptable, lot=lot)
+    xml = bytes(lot.fichier)
+    sepa.valider(xml)  # schéma XSD pain.001.001.03
+    sepa.schema_xsd().validate(xml.decode())
+    texte = xml.decode()
+    assert "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03" in texte
+    assert "<CtrlSum>2094.40</CtrlSum>" in texte  # 2 × 1 047,20
+    assert "<NbOfTxs>2</NbOfTxs>" in texte
+    assert texte.count(f"<IBAN>{IBAN_CREANCIER}</IBAN>") == 2
+    assert f"<IBAN>{comptable.etude.iban_compte_affecte}</IBAN>" in texte  # compte affecté
+    assert f"<ReqdExctnDt>{execution.isoformat()}</ReqdExctnDt>" in texte
+    with pytest.raises(ValidationError, match="ne se modifie plus"):
+        lot_retirer(acteur=comptable, lot=lot, reversement=premier)
+    with pytest.raises(ValidationError, match="ne se modifie plus"):
+        lot_emettre(acteur=comptable, lot=lot)
+    with (
+        pytest.raises(Exception, match="émis ne se modifie plus"),
+        transaction.atomic(),
+        connection.cursor() as curseur,
+    ):
+        curseur.execute(
+            "UPDATE comptabilite_lotreversements SET total = 0 WHERE id = %s", [lot.pk]
+        )
+
+
+def test_lot_en_preparation_se_modifie(comptable):
+    premier, second = _deux_reversements(comptable)
+    lot = lot_creer(acteur=comptable, reversements=[premier, second], date_execution=date.today())
+    lot = lot_retirer(acteur=comptable, lot=lot, reversement=second)
+    assert lot.nombre == 1 and lot.total == premier.net
+    autre = lot_creer(acteur=comptable, reversements=[second], date_execution=date.today())
+    assert autre.pk != lot.pk
+
+
+def test_pain001_refuse_un_iban_invalide():
+    with pytest.raises(ValidationError, match="IBAN"):
+        sepa.pain001(
+            nom="Étude",
+            iban="FR7630006000011234567890189",
+            bic="",
+            date_execution=date(2026, 12, 1),
+            paiements=[sepa.Paiement("X", "FR1420041010050500013M02607", D("10.00"), "R", "1")],
+            identifiant="T1",
+        )
+
+
+# --- Nuit : fonds détenus trop longtemps -----------------------------------------------------
+
+
+def test_nuit_alerte_les_fonds_detenus_au_dela_du_delai_de_l_etude(comptable):
+    dossier = dossier_avec_versement(comptable)
+    sans = alerter_fonds_detenus(date(2025, 8, 15))
+    assert sans["alertes_nouvelles"] == 0
+    assert any("non saisi" in message for message in sans["erreurs"])
+    ParametresComptables.objects.create(
+        etude=comptable.etude, delai_detention_jours=30, source_delai="Convention de l'étude"
+    )
+    # Encaissé le 30/06/2025 : 30 jours courent jusqu'au 30/07 ; le 31/07, c'est trop long.
+    assert alerter_fonds_detenus(date(2025, 7, 30))["alertes_nouvelles"] == 0
+    resume = alerter_fonds_detenus(date(2025, 7, 31))
+    assert resume["alertes_nouvelles"] == 1 and resume["erreurs"] == {}
+    alerte = AlerteFonds.objects.get(dossier=dossier, le=date(2025, 7, 31))
+    assert alerte.detenus_depuis == date(2025, 6, 30) and alerte.montant == D("1200.00")
+    assert alerter_fonds_detenus(date(2025, 7, 31))["alertes_nouvelles"] == 0  # idempotente
+    reversement_preparer(acteur=comptable, dossier=dossier)
+    assert alerter_fonds_detenus(date.today())["alertes_nouvelles"] == 0
+
+
+def test_nuit_premier_entre_premier_sorti(comptable):
+    dossier = dossier_avec_versement(comptable)
+    reversement_preparer(acteur=comptable, dossier=dossier, montant=D("500.00"))
+    versement_enregistrer(
+        acteur=comptable,
+        dossier=dossier,
+        montant=D("300.00"),
+        date_valeur=date(2025, 9, 1),
+        mode="cheque",
+    )
+    ParametresComptables.objects.create(
+        etude=comptable.etude, delai_detention_jours=30, source_delai="Convention"
+    )
+    # Le reversement est daté du jour : la nuit du jour le voit.
+    alerter_fonds_detenus(date.today())
+    # 700 € du 30/06 restent détenus : la plus ancienne date est celle-là, pas le 01/09.
+    alerte = AlerteFonds.objects.get(dossier=dossier)
+    assert alerte.detenus_depuis == date(2025, 6, 30)
+    assert alerte.montant == fonds_dossier(dossier).disponible
+
+
+# --- Écrans ----------------------------------------------------------------------------------
+
+
+def test_ecrans_des_reversements(client, comptable):
+    client.force_login(comptable)
+    dossier = dossier_avec_versement(comptable)
+    page = client.get(reverse("comptabilite_reversements"))
+    assert page.status_code == 200 and dossier.reference in page.content.decode()
+    preparation = client.get(reverse("comptabilite_reversement_nouveau", args=[dossier.reference]))
+    assert "127,33" in preparation.content.decode()
+    reponse = client.post(
+        reverse("comptabilite_reversement_nouveau", args=[dossier.reference]),
+        {"montant": "", "facture": "", "libelle_facture": ""},
+    )
+    reversement = Reversement.objects.get(dossier=dossier)
+    assert reponse.status_code == 302
+    releve = client.get(reverse("comptabilite_reversement", args=[reversement.pk]))
+    contenu = releve.content.decode()
+    assert "1\u202f047,20" in contenu and "A444-32" in contenu and "11.73" in contenu
+    pdf = client.get(reverse("comptabilite_reversement_pdf", args=[reversement.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    reponse = client.post(
+        reverse("comptabilite_lot_nouveau"),
+        {"reversements": [reversement.pk], "date_execution": date.today().isoformat()},
+    )
+    lot = LotReversements.objects.get()
+    assert reponse.status_code == 302
+    assert client.get(reverse("comptabilite_lot_fichier", args=[lot.pk])).status_code == 404
+    client.post(reverse("comptabilite_lot", args=[lot.pk]), {"action": "emettre"})
+    fichier = client.get(reverse("comptabilite_lot_fichier", args=[lot.pk]))
+    assert fichier.status_code == 200 and b"pain.001.001.03" in fichier.content
+    assert client.get(reverse("comptabilite_fonds_detenus")).status_code == 200
