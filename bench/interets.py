@@ -6,15 +6,20 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/etude_bench_interets \\
         python bench/interets.py --dossiers 10000 [--echantillon 10000]
 
-S'assure que l'étude de démonstration compte N dossiers (`dossiers.generation.generer`),
-ouvre leurs grands livres en masse, puis place chaque solde dans un état « arrêté à la
-veille » (état synthétique : l'intérêt déjà couru est ignoré ; la charge d'une nuit est la
-même, les montants ne sont pas ceux d'un vrai dossier — base jetable seulement). Mesure :
+S'assure que l'étude de démonstration compte N dossiers (`dossiers.generation.generer`, dont
+l'extension `comptabilite/generation.py` ouvre les grands livres des dossiers judiciaires,
+impute des versements et arrête les intérêts au dernier jour dont le taux est saisi), ouvre
+les grands livres qui manqueraient, puis place chaque solde dans un état « arrêté à la
+veille » du jour mesuré (état synthétique : le jour mesuré est antérieur à l'arrêt de la
+génération ; la charge d'une nuit est la même, les montants ne sont pas ceux d'un vrai
+dossier — base jetable seulement). Mesure :
 1. la nuit du jour J par `accruer_interets` (chemin ensembliste, par lots de 50 000) ;
 2. une seconde passe pour J (doit écrire 0 ligne) ;
 3. la nuit de J+1 par une boucle naïve dossier par dossier (ORM : verrou du solde, lecture
    des écritures, calcul Python, écriture, mise à jour du solde) sur `--echantillon`
-   dossiers, et la même nuit J+1 en ensembliste sur le reste, pour le rapport.
+   dossiers, et la même nuit J+1 en ensembliste sur le reste, pour le rapport ;
+4. la nuit de J+2 en ensembliste avec la vérification ligne à ligne des clés étrangères
+   des écritures (`sans_verification_cles=False`), pour mesurer ce qu'elle coûte.
 Objectifs (issue 3) : 1 000 000 de dossiers en 30 s au plus ; au moins 20 fois la boucle
 naïve ; seconde passe : 0 ligne. `mesurer()` rend les lignes (liste de dicts).
 """
@@ -161,6 +166,19 @@ def mesurer(*, dossiers: int = 10_000, echantillon: int = 10_000) -> list[dict]:
             "objectif": ">= 20",
             "dossiers_base": total,
             "reste_ensembliste_s": resume2["duree_s"],
+        }
+    )
+    surlendemain = lendemain + timedelta(days=1)
+    resume3 = nuit.accruer_interets(surlendemain, sans_verification_cles=False)
+    lignes.append(
+        {
+            "mesure": f"nuit du {surlendemain} ensembliste, clés vérifiées ligne à ligne",
+            "ensemblistes": resume3["dossiers_ensemblistes"],
+            "duree_s": resume3["duree_s"],
+            "par_million_s": round(
+                resume3["duree_s"] * 1_000_000 / max(resume3["dossiers_ensemblistes"], 1), 1
+            ),
+            "sans_verification_par_million_s": lignes[1]["par_million_s"],
         }
     )
     return lignes

@@ -157,6 +157,7 @@ def _lot_a(o):
             libelle="Lot secret A",
             documents=[DocumentARendre(nom_fichier="secret", html="<p>Secret</p>")],
         )
+    return o["lot"]
 
 
 def _reversement_a(o):
@@ -165,17 +166,23 @@ def _reversement_a(o):
         from comptabilite.reversements import reversement_preparer
         from comptabilite.services import versement_enregistrer
 
-        o["creancier"].iban = "FR1420041010050500013M02606"
-        o["creancier"].save(update_fields=["iban"])
+        # Un dossier à part : les versements et le reversement ne changent pas l'état du
+        # dossier de A dont se servent les autres routes (relances, échéanciers).
+        clerc = o["dossier"].clerc
+        creancier = creer_creancier(
+            etude=clerc.etude,
+            raison_sociale="Créancier Secret A bis",
+            iban="FR1420041010050500013M02606",
+        )
+        dossier = creer_dossier(acteur=clerc, creancier=creancier)
         versement_enregistrer(
-            acteur=o["dossier"].clerc,
-            dossier=o["dossier"],
+            acteur=clerc,
+            dossier=dossier,
             montant=Decimal("900.00"),
             date_valeur=date(2025, 6, 15),
             mode="virement",
         )
-        o["dossier"].refresh_from_db()
-        o["reversement"] = reversement_preparer(acteur=o["dossier"].clerc, dossier=o["dossier"])
+        o["reversement"] = reversement_preparer(acteur=clerc, dossier=dossier)
     return o["reversement"]
 
 

@@ -45,6 +45,7 @@ FIN = date(2025, 12, 31)
 
 class GrandLivre(RuleBasedStateMachine):
     acteur = None
+    reversements_faits = 0
 
     def __init__(self):
         super().__init__()
@@ -105,6 +106,7 @@ class GrandLivre(RuleBasedStateMachine):
         montant = max(D("0.01"), (disponible * part / 100).quantize(D("0.01")))
         try:
             reversement_preparer(acteur=self.acteur, dossier=self.dossier, montant=montant)
+            GrandLivre.reversements_faits += 1
         except ValidationError as refus:
             # Seul refus attendu : des retenues (forfait A444-32) plus grandes que les fonds.
             assert "absorbent" in str(refus), refus
@@ -157,6 +159,7 @@ class GrandLivre(RuleBasedStateMachine):
 
 def test_suites_aleatoires_d_operations(clerc):
     GrandLivre.acteur = clerc
+    GrandLivre.reversements_faits = 0
     run_state_machine_as_test(
         GrandLivre,
         settings=settings(
@@ -167,3 +170,5 @@ def test_suites_aleatoires_d_operations(clerc):
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
+    # Les suites ont bien mêlé des reversements aux autres opérations.
+    assert GrandLivre.reversements_faits > 0
