@@ -340,10 +340,12 @@ class Lancement:
 
 
 def paquets(ids: list[int]) -> list[list[int]]:
-    """Découpe en paquets d'au moins PAQUET_MIN, au plus TACHES_MAX paquets."""
+    """Découpe en paquets égaux d'au moins PAQUET_MIN (sauf s'il y a moins d'envois en
+    tout), au plus TACHES_MAX paquets."""
     if not ids:
         return []
-    taille = max(PAQUET_MIN, -(-len(ids) // TACHES_MAX))
+    nombre = min(TACHES_MAX, max(1, len(ids) // PAQUET_MIN))
+    taille = -(-len(ids) // nombre)
     return [ids[i : i + taille] for i in range(0, len(ids), taille)]
 
 

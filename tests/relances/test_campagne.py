@@ -330,6 +330,7 @@ def test_paquets_au_moins_500_au_plus_200():
         list(range(i, i + 500)) for i in range(0, 100_000, 500)
     ]
     assert len(paquets(list(range(250_000)))) == 200
-    assert all(len(p) >= 500 for p in paquets(list(range(250_000)))[:-1])
+    assert all(len(p) >= 500 for p in paquets(list(range(250_000))))
+    assert [len(p) for p in paquets(list(range(1188)))] == [594, 594]
     assert paquets(list(range(10))) == [list(range(10))]
     assert paquets([]) == []

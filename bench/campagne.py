@@ -1,0 +1,204 @@
+"""Banc des campagnes de relance : une étape pour N dossiers, et les lettres du jour.
+
+    createdb -h 127.0.0.1 -U postgres etude_bench_relances
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/etude_bench_relances \\
+        python manage.py migrate
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/etude_bench_relances \\
+        python bench/campagne.py --dossiers 100000 --lettres 200
+
+S'assure que l'étude de démonstration compte N dossiers (`dossiers.generation.generer`),
+donne à chaque débiteur un courriel consenti (SQL, base jetable) et affecte à chaque dossier
+un scénario d'une étape « courriel », puis mesure :
+1. `campagne_lancer` pour la journée : affectations, arrêts, INSERT … SELECT des envois,
+   validation, puis remise des paquets à la file (broker `memory://` du processus : on
+   compte les tâches sans les exécuter). Objectif (issue 6) : <= 10 s jusqu'à ce que chaque
+   envoi soit validé, <= 200 tâches Celery (paquets d'au moins 500) ;
+2. une seconde passe pour la même journée : 0 envoi (contrainte unique) ;
+3. les lettres du jour : `lettres_du_jour` sur K lettres d'une page, lettres par seconde
+   (objectif >= 20/s), et, pour référence dans le même processus, le rendu de 5 lettres
+   en 5 documents séparés.
+Option de taille pour l'intégration continue : `--dossiers 2000 --lettres 40`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+if str(RACINE) not in sys.path:
+    sys.path.insert(0, str(RACINE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etude.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+
+from dossiers.generation import generer  # noqa: E402
+from dossiers.models import Dossier  # noqa: E402
+from etude.celery import app  # noqa: E402
+from relances.lettres import donnees_lettres, lettres_du_jour, rendre_lettres  # noqa: E402
+from relances.models import Campagne, Envoi, EtapeScenario, Scenario  # noqa: E402
+from relances.services.campagnes import campagne_lancer  # noqa: E402
+
+
+def _preparer(nombre: int):
+    existants = Dossier.objects.count()
+    if existants < nombre:
+        debut = time.perf_counter()
+        generer(dossiers=nombre - existants, graine=5)
+        print(f"génération de {nombre - existants} dossiers : {time.perf_counter() - debut:.1f} s")
+    dossier = Dossier.objects.order_by("id").first()
+    etude = dossier.etude
+    with transaction.atomic(), connection.cursor() as curseur:
+        curseur.execute(
+            """INSERT INTO dossiers_emaildebiteur (debiteur_id, adresse, consentement, opposition)
+               SELECT id, 'd' || id || '@exemple-bench.fr', true, false FROM dossiers_debiteur
+               WHERE etude_id = %s
+               ON CONFLICT DO NOTHING""",
+            [etude.pk],
+        )
+    return etude
+
+
+def _scenario(etude, nom: str, canal: str) -> Scenario:
+    scenario, cree = Scenario.objects.get_or_create(
+        etude=etude, nom=nom, defaults={"affectation_auto": False}
+    )
+    if cree:
+        EtapeScenario.objects.create(
+            scenario=scenario,
+            rang=1,
+            apres_jours=0,
+            canal=canal,
+            objet="Message de {{ etude }}",
+            modele="Merci de rappeler {{ etude }}, réf. {{ reference }}.",
+        )
+    return scenario
+
+
+def _affecter(etude, scenario, le: date, limite: int | None = None) -> int:
+    """Affecte le scénario aux dossiers (les `limite` premiers) qui n'en ont pas, ou le
+    réaffecte à neuf (base jetable)."""
+    with transaction.atomic(), connection.cursor() as curseur:
+        curseur.execute(
+            """
+            INSERT INTO relances_affectationscenario
+                (etude_id, dossier_id, scenario_id, depuis, manuelle, arret, arrete_le,
+                 suspendu_jusqu_au)
+            SELECT d.etude_id, d.id, %(scenario)s, %(le)s, true, '', NULL, NULL
+            FROM (SELECT id, etude_id FROM dossiers_dossier WHERE etude_id = %(etude)s
+                  AND statut = 'ouvert' ORDER BY id LIMIT %(limite)s) d
+            ON CONFLICT (dossier_id) DO UPDATE SET scenario_id = EXCLUDED.scenario_id,
+                depuis = EXCLUDED.depuis, arret = '', arrete_le = NULL
+            """,
+            {"scenario": scenario.pk, "le": le, "etude": etude.pk, "limite": limite},
+        )
+        return curseur.rowcount
+
+
+def _jour_libre(etude) -> date:
+    derniere = Campagne.objects.filter(etude=etude).order_by("-le").values_list("le", flat=True)
+    return (derniere.first() or date(2026, 1, 5)) + timedelta(days=1)
+
+
+def mesurer_campagne(etude, nombre: int) -> dict:
+    le = _jour_libre(etude)
+    scenario = _scenario(etude, f"Banc courriel {le}", "email")
+    affectes = _affecter(etude, scenario, le, nombre)
+    # File en mémoire : les tâches sont remises au broker (sérialisées), pas exécutées.
+    app.conf.update(task_always_eager=False, broker_url="memory://", result_backend=None)
+    envoyees = []
+    from relances import tasks
+
+    original = tasks.envoyer_paquet.apply_async
+
+    def compter(*args, **kwargs):
+        envoyees.append(len(args[0][0]) if args and args[0] else 0)
+        return original(*args, **kwargs)
+
+    tasks.envoyer_paquet.apply_async = compter
+    try:
+        debut = time.perf_counter()
+        lancement = campagne_lancer(etude=etude, le=le)
+        duree = time.perf_counter() - debut
+        debut = time.perf_counter()
+        second = campagne_lancer(etude=etude, le=le)
+        duree_seconde = time.perf_counter() - debut
+    finally:
+        tasks.envoyer_paquet.apply_async = original
+    valides = Envoi.objects.filter(campagne=lancement.campagne).count()
+    return {
+        "affectes": affectes,
+        "envois": lancement.crees,
+        "envois_valides": valides,
+        "duree_s": round(duree, 2),
+        "taches": len(envoyees),
+        "paquet_min": min(envoyees) if envoyees else 0,
+        "paquet_max": max(envoyees) if envoyees else 0,
+        "seconde_passe_envois": second.crees,
+        "seconde_passe_s": round(duree_seconde, 2),
+    }
+
+
+def mesurer_lettres(etude, nombre: int) -> dict:
+    le = _jour_libre(etude)
+    scenario = _scenario(etude, f"Banc lettres {le}", "lettre")
+    app.conf.update(task_always_eager=False, broker_url="memory://", result_backend=None)
+    _affecter(etude, scenario, le, nombre)
+    campagne_lancer(etude=etude, le=le)
+    debut = time.perf_counter()
+    lot = lettres_du_jour(etude_id=etude.pk, le=le)
+    duree = time.perf_counter() - debut
+    # Référence : 5 lettres en 5 documents séparés, dans le même processus.
+    envois = list(
+        Envoi.objects.filter(lot=lot)
+        .select_related("etape", "debiteur", "dossier__creancier", "etude")
+        .order_by("id")[:5]
+    )
+    debut = time.perf_counter()
+    for envoi in envois:
+        rendre_lettres(etude, le, donnees_lettres([envoi]))
+    separees = (time.perf_counter() - debut) / len(envois)
+    return {
+        "lettres": lot.nombre,
+        "duree_s": round(duree, 2),
+        "lettres_par_s": round(lot.nombre / duree, 1),
+        "taille_mio": round(lot.fichier.size / 1_048_576, 2),
+        "reference_document_separe_s": round(separees, 3),
+        "ratio_un_document": round(separees / (duree / lot.nombre), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--lettres", type=int, default=200)
+    args = parser.parse_args()
+    etude = _preparer(args.dossiers)
+    print(f"charge : {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    campagne = mesurer_campagne(etude, args.dossiers)
+    print(
+        f"campagne : {campagne['envois']} envois validés en {campagne['duree_s']} s "
+        f"(objectif <= 10 s), {campagne['taches']} tâches (objectif <= 200), paquets de "
+        f"{campagne['paquet_min']} à {campagne['paquet_max']} ; seconde passe : "
+        f"{campagne['seconde_passe_envois']} envoi en {campagne['seconde_passe_s']} s"
+    )
+    lettres = mesurer_lettres(etude, args.lettres)
+    print(
+        f"lettres : {lettres['lettres']} en {lettres['duree_s']} s, "
+        f"{lettres['lettres_par_s']} lettres/s (objectif >= 20), fichier "
+        f"{lettres['taille_mio']} Mio ; document séparé : "
+        f"{lettres['reference_document_separe_s']} s/lettre ({lettres['ratio_un_document']}x)"
+    )
+    print(f"charge : {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
