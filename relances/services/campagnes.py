@@ -345,8 +345,9 @@ def paquets(ids: list[int]) -> list[list[int]]:
     if not ids:
         return []
     nombre = min(TACHES_MAX, max(1, len(ids) // PAQUET_MIN))
-    taille = -(-len(ids) // nombre)
-    return [ids[i : i + taille] for i in range(0, len(ids), taille)]
+    # Tailles égales à un près : chacune vaut au moins len(ids) // nombre >= PAQUET_MIN.
+    bornes = [i * len(ids) // nombre for i in range(nombre + 1)]
+    return [ids[bornes[i] : bornes[i + 1]] for i in range(nombre)]
 
 
 def _envoyer_apres_validation(ids: list[int]) -> int:

@@ -332,5 +332,6 @@ def test_paquets_au_moins_500_au_plus_200():
     assert len(paquets(list(range(250_000)))) == 200
     assert all(len(p) >= 500 for p in paquets(list(range(250_000))))
     assert [len(p) for p in paquets(list(range(1188)))] == [594, 594]
+    assert {len(p) for p in paquets(list(range(60229)))} == {501, 502}
     assert paquets(list(range(10))) == [list(range(10))]
     assert paquets([]) == []
