@@ -46,7 +46,12 @@ def rendre(modele: str, contexte: dict) -> str:
 
 def _raison_de_ne_pas_envoyer(envoi: Envoi) -> str:
     affectation = AffectationScenario.objects.filter(dossier_id=envoi.dossier_id).first()
-    if affectation is None or affectation.arret:
+    if envoi.echeance_id is not None:
+        # Rappel d'échéance : le scénario est arrêté par le plan, c'est voulu ; le plan doit
+        # être toujours en cours.
+        if envoi.echeance.echeancier.etat != "en_cours":
+            return "Le plan n'est plus en cours"
+    elif affectation is None or affectation.arret:
         motif = affectation.get_arret_display() if affectation else "retiré"
         return f"Scénario arrêté depuis la campagne ({motif})"
     if affectation.suspendu_jusqu_au and affectation.suspendu_jusqu_au >= timezone.localdate():

@@ -120,6 +120,7 @@ def donnees_lettres(envois: list[Envoi]) -> list[dict]:
                 "rappel": rappel,
                 "rappel_reference": f"{dossier.reference}/L{rappel.pk}" if rappel else "",
                 "message": rendre(envoi.etape.modele, contexte) if envoi.etape.modele else "",
+                "echeance": envoi.echeance,
             }
         )
     return lettres
@@ -152,7 +153,7 @@ def lettres_du_jour(*, etude_id: int, le: date) -> LotLettres | None:
         candidats = list(
             Envoi.objects.filter(etude=etude, le=le, canal=Canal.LETTRE)
             .filter(etat=EtatEnvoi.A_ENVOYER)
-            .select_related("etape", "debiteur", "dossier__creancier", "etude")
+            .select_related("etape", "debiteur", "dossier__creancier", "etude", "echeance")
             .order_by("id")
         )
         arretes = set(
@@ -160,17 +161,18 @@ def lettres_du_jour(*, etude_id: int, le: date) -> LotLettres | None:
             .exclude(arret="")
             .values_list("dossier_id", flat=True)
         )
-        ignores = [e.pk for e in candidats if e.dossier_id in arretes]
+        # Un rappel d'échéance part alors que le plan arrête le scénario.
+        ignores = [e.pk for e in candidats if e.dossier_id in arretes and e.echeance_id is None]
         if ignores:
             Envoi.objects.filter(pk__in=ignores).update(
                 etat=EtatEnvoi.IGNORE, motif="Scénario arrêté depuis la campagne"
             )
-        nouveaux = [e for e in candidats if e.dossier_id not in arretes]
+        nouveaux = [e for e in candidats if e.pk not in set(ignores)]
         if not nouveaux and lot.nombre:
             return lot
         deja = list(
             Envoi.objects.filter(lot=lot)
-            .select_related("etape", "debiteur", "dossier__creancier", "etude")
+            .select_related("etape", "debiteur", "dossier__creancier", "etude", "echeance")
             .order_by("id")
         )
         envois = sorted(deja + nouveaux, key=lambda e: e.pk)

@@ -114,6 +114,14 @@ class Envoi(models.Model):
     lot = models.ForeignKey(
         LotLettres, on_delete=models.PROTECT, null=True, blank=True, related_name="envois"
     )
+    # Rappel d'une échéance manquée (étape « échéance manquée ») : un envoi par échéance.
+    echeance = models.ForeignKey(
+        "relances.Echeance",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rappels",
+    )
 
     objects = QuerySetEtude.as_manager()
 
@@ -121,7 +129,14 @@ class Envoi(models.Model):
         verbose_name = "envoi"
         constraints = [
             models.UniqueConstraint(
-                fields=["dossier", "etape"], name="envoi_unique_dossier_etape"
+                fields=["dossier", "etape"],
+                condition=models.Q(echeance__isnull=True),
+                name="envoi_unique_dossier_etape",
+            ),
+            models.UniqueConstraint(
+                fields=["echeance", "etape"],
+                condition=models.Q(echeance__isnull=False),
+                name="envoi_unique_echeance_etape",
             ),
         ]
         indexes = [

@@ -117,7 +117,17 @@ class EtapeScenario(models.Model):
     est « ignorée » (l'envoi le dit, avec la raison) et le scénario passe à la suivante."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="etapes")
+
+    class Declencheur(models.TextChoices):
+        DELAI = "delai", "N jours après l'étape précédente"
+        ECHEANCE_MANQUEE = "echeance_manquee", "Échéance d'un plan manquée"
+
     rang = models.PositiveSmallIntegerField("rang")
+    # Une étape « échéance manquée » ne suit pas l'ordre des autres : elle part une fois pour
+    # chaque échéance que la nuit constate manquée sur un plan en cours du dossier.
+    declencheur = models.CharField(
+        "déclencheur", max_length=16, choices=Declencheur.choices, default=Declencheur.DELAI
+    )
     apres_jours = models.PositiveSmallIntegerField(
         "après (jours)", help_text="Jours après l'étape précédente, ou après l'affectation."
     )

@@ -204,8 +204,10 @@ def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
         # judiciaire si le scénario le prévoit).
         MotifArret.TERMINE: """NOT EXISTS (
             SELECT 1 FROM relances_etapescenario x WHERE x.scenario_id = a.scenario_id
+              AND x.declencheur = 'delai'
               AND NOT EXISTS (SELECT 1 FROM relances_envoi e
-                              WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id))""",
+                              WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id
+                                AND e.echeance_id IS NULL))""",
     }
     compteurs = {}
     for motif, condition in conditions.items():
@@ -238,15 +240,17 @@ def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
     return compteurs
 
 
-_INSERER_ENVOIS = """
+_GABARIT_ENVOIS = """
 INSERT INTO relances_envoi
     (etude_id, campagne_id, dossier_id, debiteur_id, etape_id, canal, le, etat, motif,
-     destinataire, identifiant_externe, reclame_le, envoye_le, segments, lot_id)
+     destinataire, identifiant_externe, reclame_le, envoye_le, segments, lot_id, echeance_id)
 SELECT c.etude_id, %(campagne)s, c.dossier_id, c.debiteur_id, c.etape_id, c.canal, %(le)s,
     CASE WHEN c.motif = '' THEN 'a_envoyer' ELSE 'ignore' END, c.motif,
-    CASE WHEN c.motif = '' THEN c.destinataire ELSE '' END, '', NULL, NULL, NULL, NULL
+    CASE WHEN c.motif = '' THEN c.destinataire ELSE '' END, '', NULL, NULL, NULL, NULL,
+    c.echeance_id
 FROM (
     SELECT a.etude_id, a.dossier_id, p.debiteur_id, x.id AS etape_id, x.canal,
+        {echeance} AS echeance_id,
         CASE
             WHEN x.montant_min IS NOT NULL AND COALESCE(sd.du, d.montant_principal) < x.montant_min
                 THEN 'Montant sous la tranche de l''étape'
@@ -293,13 +297,7 @@ FROM (
         FROM dossiers_dossierdebiteur dd JOIN dossiers_debiteur deb ON deb.id = dd.debiteur_id
         WHERE dd.dossier_id = d.id ORDER BY dd.rang, dd.id LIMIT 1
     ) p ON true
-    JOIN LATERAL (
-        SELECT x.* FROM relances_etapescenario x
-        WHERE x.scenario_id = a.scenario_id
-          AND NOT EXISTS (SELECT 1 FROM relances_envoi e
-                          WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id)
-        ORDER BY x.rang LIMIT 1
-    ) x ON true
+    {etape}
     LEFT JOIN LATERAL (
         SELECT e.adresse FROM dossiers_emaildebiteur e
         WHERE e.debiteur_id = p.debiteur_id AND e.consentement AND NOT e.opposition
@@ -316,18 +314,50 @@ FROM (
         WHERE t.debiteur_id = p.debiteur_id AND t.consentement_appel AND NOT t.opposition
         ORDER BY t.mobile, t.id LIMIT 1
     ) tel ON x.canal = 'appel'
-    WHERE a.etude_id = %(etude)s AND a.arret = '' AND a.depuis <= %(le)s
+    {filtre}
+) c
+{conflit}
+"""
+
+# Étapes « après N jours » : l'étape suivante sans envoi, due si N jours ont passé depuis le
+# dernier envoi du scénario (ou l'affectation) ; un envoi par dossier et par étape.
+_INSERER_ENVOIS = _GABARIT_ENVOIS.format(
+    echeance="NULL::bigint",
+    etape="""JOIN LATERAL (
+        SELECT x.* FROM relances_etapescenario x
+        WHERE x.scenario_id = a.scenario_id AND x.declencheur = 'delai'
+          AND NOT EXISTS (SELECT 1 FROM relances_envoi e
+                          WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id
+                            AND e.echeance_id IS NULL)
+        ORDER BY x.rang LIMIT 1
+    ) x ON true""",
+    filtre="""WHERE a.etude_id = %(etude)s AND a.arret = '' AND a.depuis <= %(le)s
       AND d.statut = 'ouvert'
       AND NOT (s.arret_promesse AND a.suspendu_jusqu_au IS NOT NULL
                AND a.suspendu_jusqu_au >= %(le)s)
       AND COALESCE(
             (SELECT max(e.le) FROM relances_envoi e
              JOIN relances_etapescenario y ON y.id = e.etape_id
-             WHERE e.dossier_id = a.dossier_id AND y.scenario_id = a.scenario_id),
-            a.depuis) + x.apres_jours <= %(le)s
-) c
-ON CONFLICT (dossier_id, etape_id) DO NOTHING
-"""
+             WHERE e.dossier_id = a.dossier_id AND y.scenario_id = a.scenario_id
+               AND e.echeance_id IS NULL),
+            a.depuis) + x.apres_jours <= %(le)s""",
+    conflit="ON CONFLICT (dossier_id, etape_id) WHERE echeance_id IS NULL DO NOTHING",
+)
+
+# Étapes « échéance manquée » : un envoi par échéance que la nuit (partie « echeances »,
+# avant celle-ci) a constatée manquée ce jour, sur un plan toujours en cours, pour les
+# dossiers dont le scénario (arrêté par le plan) prévoit ce rappel.
+_INSERER_RAPPELS = _GABARIT_ENVOIS.format(
+    echeance="ech_e.id",
+    etape="""JOIN relances_echeancier ech ON ech.dossier_id = a.dossier_id
+        AND ech.etat = 'en_cours'
+    JOIN relances_echeance ech_e ON ech_e.echeancier_id = ech.id
+        AND ech_e.manquee_le = %(le)s
+    JOIN relances_etapescenario x ON x.scenario_id = a.scenario_id
+        AND x.declencheur = 'echeance_manquee'""",
+    filtre="WHERE a.etude_id = %(etude)s AND d.statut = 'ouvert'",
+    conflit="ON CONFLICT (echeance_id, etape_id) WHERE echeance_id IS NOT NULL DO NOTHING",
+)
 
 
 @dataclass
@@ -387,8 +417,11 @@ def campagne_lancer(*, etude, le: date, acteur=None, origine: str = Campagne.Ori
         repris = _reprendre_apres_decheance(curseur, etude.pk, le)
         arrets = _appliquer_arrets(curseur, etude.pk, le)
         arrets["repris"] = repris
-        curseur.execute(_INSERER_ENVOIS, {"campagne": campagne.pk, "le": le, "etude": etude.pk})
+        parametres = {"campagne": campagne.pk, "le": le, "etude": etude.pk}
+        curseur.execute(_INSERER_ENVOIS, parametres)
         crees = curseur.rowcount
+        curseur.execute(_INSERER_RAPPELS, parametres)
+        crees += curseur.rowcount
         curseur.execute(
             """SELECT id FROM relances_envoi
                WHERE campagne_id = %s AND etat = 'a_envoyer' AND canal <> 'lettre'

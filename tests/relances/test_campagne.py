@@ -335,3 +335,49 @@ def test_paquets_au_moins_500_au_plus_200():
     assert {len(p) for p in paquets(list(range(60229)))} == {501, 502}
     assert paquets(list(range(10))) == [list(range(10))]
     assert paquets([]) == []
+
+
+def test_echeance_manquee_declenche_son_rappel_une_fois(
+    clerc, heures_ouvertes, django_capture_on_commit_callbacks
+):
+    """Le plan accepté arrête le scénario ; l'échéance que la nuit constate manquée fait
+    partir l'étape « échéance manquée » du scénario, une fois par échéance."""
+    from relances.services import echeanciers
+
+    creer_scenario(
+        etude=clerc.etude,
+        etapes=[
+            {"apres_jours": 0, "canal": "lettre"},
+            {
+                "apres_jours": 0,
+                "canal": "sms",
+                "declencheur": "echeance_manquee",
+                "modele": "{{ etude }} : merci de nous rappeler, réf. {{ reference }}.",
+            },
+        ],
+    )
+    dossier = creer_dossier_joignable(
+        acteur=clerc,
+        ouvert_le=date(2025, 5, 1),
+        debiteur={"revenus_mensuels_nets": Decimal("1800.00")},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        executer_nuit(date(2025, 6, 1), parties=["echeances", "relances"])
+    assert Envoi.objects.get().canal == "lettre"
+    echeanciers.echeancier_accepter(
+        acteur=clerc, dossier=dossier, nombre=12, premiere=date(2025, 6, 10), le=date(2025, 6, 2)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for jour in (date(2025, 6, 3), date(2025, 6, 11), date(2025, 6, 11)):
+            executer_nuit(jour, parties=["echeances", "relances"])
+    assert AffectationScenario.objects.get(dossier=dossier).arret == "plan"
+    rappel = Envoi.objects.get(canal="sms")
+    assert rappel.echeance.rang == 1 and rappel.etat == "envoye"
+    assert len(sms.boite) == 1
+    # Le mois suivant, la deuxième échéance manquée a son propre rappel.
+    with django_capture_on_commit_callbacks(execute=True):
+        executer_nuit(date(2025, 7, 11), parties=["echeances", "relances"])
+    assert sorted(Envoi.objects.filter(canal="sms").values_list("echeance__rang", flat=True)) == [
+        1,
+        2,
+    ]
