@@ -8,7 +8,16 @@ urlpatterns = [
     path("relances/", views.accueil, name="relances_accueil"),
     path("relances/campagnes/lancer/", views.campagne_lancer, name="relances_campagne_lancer"),
     path("relances/campagnes/<int:pk>/", views.campagne, name="relances_campagne"),
+    path("relances/scenarios/nouveau/", views.scenario_editer, name="relances_scenario_nouveau"),
     path("relances/scenarios/<int:pk>/", views.scenario, name="relances_scenario"),
+    path(
+        "relances/scenarios/<int:pk>/modifier/",
+        views.scenario_editer,
+        name="relances_scenario_modifier",
+    ),
+    path(
+        "relances/scenarios/<int:pk>/etapes/", views.etape_ajouter, name="relances_etape_ajouter"
+    ),
     path(
         "relances/dossiers/<str:reference>/scenario/",
         views.dossier_scenario,

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,16 +21,19 @@ from etude.models import Utilisateur
 from etude.views import ecriture_requise
 
 from . import resultats
+from .forms import EtapeForm, ScenarioForm
 from .models import (
     AffectationScenario,
     Appel,
     Campagne,
     Envoi,
+    EtapeScenario,
     LotLettres,
     ResultatAppel,
     Scenario,
 )
 from .services import campagnes as services
+from .services import scenarios as definition
 
 
 @require_safe
@@ -82,6 +85,10 @@ def campagne(request, pk: int):
 @login_required
 def scenario(request, pk: int):
     objet = get_object_or_404(Scenario.objects.pour(request.user), pk=pk)
+    return _page_scenario(request, objet, EtapeForm())
+
+
+def _page_scenario(request, objet, formulaire, status=200):
     return render(
         request,
         "relances/scenario.html",
@@ -89,9 +96,66 @@ def scenario(request, pk: int):
             "scenario": objet,
             "etapes": objet.etapes.all(),
             "suivis": AffectationScenario.objects.filter(scenario=objet, arret="").count(),
+            "form": formulaire,
             "rubrique": "relances",
         },
+        status=status,
     )
+
+
+def _exiger_principal(request) -> None:
+    if not request.user.est_principal:
+        raise PermissionDenied(
+            "Seuls le principal clerc et le commissaire définissent les scénarios."
+        )
+
+
+@ecriture_requise
+def scenario_editer(request, pk: int | None = None):
+    """Création (`pk` absent) ou modification d'un scénario."""
+    objet = None
+    if pk is not None:
+        objet = get_object_or_404(Scenario.objects.pour(request.user), pk=pk)
+    _exiger_principal(request)
+    if objet is None:
+        objet = Scenario(etude_id=request.user.etude_id)
+    formulaire = ScenarioForm(request.POST or None, instance=objet)
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            enregistre = definition.scenario_enregistrer(
+                acteur=request.user, scenario=formulaire.save(commit=False)
+            )
+        except ValidationError as erreur:
+            formulaire.add_error(None, erreur.messages)
+        else:
+            messages.success(request, "Scénario enregistré.")
+            return redirect(enregistre)
+    return render(
+        request,
+        "relances/scenario_form.html",
+        {"form": formulaire, "scenario": objet, "rubrique": "relances"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@ecriture_requise
+def etape_ajouter(request, pk: int):
+    objet = get_object_or_404(Scenario.objects.pour(request.user), pk=pk)
+    _exiger_principal(request)
+    formulaire = EtapeForm(request.POST, instance=EtapeScenario(scenario=objet, rang=0))
+    if formulaire.is_valid():
+        try:
+            definition.etape_ajouter(
+                acteur=request.user, scenario=objet, etape=formulaire.save(commit=False)
+            )
+        except ValidationError as erreur:
+            for champ, liste in erreur.message_dict.items():
+                formulaire.add_error(champ if champ in formulaire.fields else None, liste)
+        else:
+            messages.success(request, "Étape ajoutée.")
+            return redirect(objet)
+    return _page_scenario(request, objet, formulaire, status=400)
 
 
 @require_POST

@@ -97,3 +97,40 @@ def test_affectation_a_la_main_depuis_la_fiche(client, clerc, heures_ouvertes):
     affectation = AffectationScenario.objects.get(dossier=dossier)
     assert affectation.scenario == scenario and affectation.manuelle
     assert not Envoi.objects.exists()
+
+
+def test_le_principal_clerc_definit_un_scenario_et_ses_etapes(client, principal_clerc, clerc):
+    from etude.models import Evenement
+    from relances.models import Scenario
+
+    client.force_login(clerc)
+    assert client.get(reverse("relances_scenario_nouveau")).status_code == 403
+    client.force_login(principal_clerc)
+    reponse = client.post(
+        reverse("relances_scenario_nouveau"),
+        {
+            "nom": "Petites créances",
+            "actif": "on",
+            "priorite": "5",
+            "affectation_auto": "on",
+            "regle_montant_max": "1500.00",
+            "arret_paiement_total": "on",
+            "arret_plan": "on",
+        },
+    )
+    scenario = Scenario.objects.get(nom="Petites créances")
+    assert reponse.status_code == 302 and scenario.etude == principal_clerc.etude
+    assert str(scenario.regle_montant_max) == "1500.00" and not scenario.arret_promesse
+    url = reverse("relances_etape_ajouter", args=[scenario.pk])
+    refus = client.post(
+        url, {"apres_jours": "3", "declencheur": "delai", "canal": "sms", "modele": "Votre dette"}
+    )
+    assert refus.status_code == 400
+    assert "tiers" in refus.content.decode()
+    assert not scenario.etapes.exists()
+    client.post(url, {"apres_jours": "0", "declencheur": "delai", "canal": "lettre"})
+    client.post(
+        url, {"apres_jours": "7", "declencheur": "delai", "canal": "sms", "modele": "Rappelez."}
+    )
+    assert list(scenario.etapes.values_list("rang", "canal")) == [(1, "lettre"), (2, "sms")]
+    assert Evenement.objects.filter(action="relances.etape_ajouter").count() == 2
