@@ -166,7 +166,12 @@ def mesurer_lettres(etude, nombre: int) -> dict:
     for envoi in envois:
         rendre_lettres(etude, le, donnees_lettres([envoi]))
     separees = (time.perf_counter() - debut) / len(envois)
+    # Temps CPU du rendu (indépendant de la charge de la machine partagée) : le même
+    # document rendu par WeasyPrint dans ce processus (actes.rendu rend dans un processus
+    # enfant, dont le temps CPU n'est pas compté ici).
+    cpu = _cpu_par_lettre(etude, le, lot)
     return {
+        "cpu_lettres_par_s": round(1 / cpu, 1),
         "lettres": lot.nombre,
         "duree_s": round(duree, 2),
         "lettres_par_s": round(lot.nombre / duree, 1),
@@ -174,6 +179,38 @@ def mesurer_lettres(etude, nombre: int) -> dict:
         "reference_document_separe_s": round(separees, 3),
         "ratio_un_document": round(separees / (duree / lot.nombre), 1),
     }
+
+
+def _cpu_par_lettre(etude, le, lot) -> float:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from actes import rendu
+    from actes.moteur import BASE_URL
+    from relances.lettres import L111_8_AL2, L111_8_AL3
+
+    envois = list(
+        Envoi.objects.filter(lot=lot)
+        .select_related("etape", "debiteur", "dossier__creancier", "etude", "echeance")
+        .order_by("id")[:30]
+    )
+    html = render_to_string(
+        "relances/lettres.html",
+        {
+            "etude": etude,
+            "le": le,
+            "lettres": donnees_lettres(envois),
+            "l111_8_al2": L111_8_AL2,
+            "l111_8_al3": L111_8_AL3,
+        },
+    )
+    recuperateur = (
+        rendu._moteur()._recuperateur if hasattr(rendu._moteur(), "_recuperateur") else None
+    )
+    HTML(string="<p>chauffe</p>").write_pdf()
+    debut = time.process_time()
+    HTML(string=html, base_url=BASE_URL, url_fetcher=recuperateur).write_pdf()
+    return (time.process_time() - debut) / len(envois)
 
 
 def main() -> None:
@@ -195,7 +232,8 @@ def main() -> None:
         f"lettres : {lettres['lettres']} en {lettres['duree_s']} s, "
         f"{lettres['lettres_par_s']} lettres/s (objectif >= 20), fichier "
         f"{lettres['taille_mio']} Mio ; document séparé : "
-        f"{lettres['reference_document_separe_s']} s/lettre ({lettres['ratio_un_document']}x)"
+        f"{lettres['reference_document_separe_s']} s/lettre ({lettres['ratio_un_document']}x) ; "
+        f"temps CPU du rendu : {lettres['cpu_lettres_par_s']} lettres par seconde de CPU"
     )
     print(f"charge : {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
