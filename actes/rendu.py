@@ -97,7 +97,21 @@ class _Enfant:
         self.pid_parent = os.getpid()
         self.processus: subprocess.Popen | None = None
         self.rendus = 0
+        self.rss_reference: float | None = None
         self.verrou = threading.Lock()
+
+    def _a_trop_grossi(self) -> bool:
+        """Vrai si la mémoire résidente de l'enfant dépasse de RENDU_CROISSANCE_MAX_MO celle
+        qu'il avait après son premier rendu. Mesuré (bench/actes.py) : WeasyPrint garde
+        ≈ 0,2 Mo par acte de 3 pages d'un rendu à l'autre ; on remplace l'enfant plutôt que
+        de le laisser croître (redémarrage ≈ 1 s, quelques centaines de rendus)."""
+        rss = rss_mo(self.processus.pid) if self.processus else None
+        if rss is None:
+            return False
+        if self.rss_reference is None:
+            self.rss_reference = rss
+            return False
+        return rss > self.rss_reference + settings.RENDU_CROISSANCE_MAX_MO
 
     def _demarrer(self) -> subprocess.Popen:
         reglages = {
@@ -112,6 +126,7 @@ class _Enfant:
             cwd=str(settings.BASE_DIR),
         )
         self.rendus = 0
+        self.rss_reference = None
         try:
             pret = self._lire(processus, 1, settings.RENDU_DELAI_DEMARRAGE_S)
         except RenduImpossible:
@@ -183,7 +198,7 @@ class _Enfant:
             self.rendus += 1
             if etat != moteur.ETAT_PDF and reponse == b"memoire":
                 self.arreter()  # l'enfant s'arrête de lui-même après un manque de mémoire
-            elif self.rendus >= settings.RENDU_RENDUS_PAR_ENFANT:
+            elif self.rendus >= settings.RENDU_RENDUS_PAR_ENFANT or self._a_trop_grossi():
                 self.arreter()
         if etat == moteur.ETAT_PDF:
             return reponse
@@ -197,6 +212,18 @@ class _Enfant:
         raise RenduImpossible(
             f"Le PDF n'a pas pu être produit ({message.removeprefix('erreur:')})."
         )
+
+
+def rss_mo(pid: int) -> float | None:
+    """Mémoire résidente d'un processus en Mo (Linux : /proc), None si illisible."""
+    try:
+        with open(f"/proc/{pid}/status") as statut:
+            for ligne in statut:
+                if ligne.startswith("VmRSS:"):
+                    return int(ligne.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 class _Depassement(Exception):

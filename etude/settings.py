@@ -238,6 +238,8 @@ RENDU_MEMOIRE_MO = int(os.environ.get("ETUDE_RENDU_MEMOIRE_MO", "1024"))
 RENDU_DELAI_S = float(os.environ.get("ETUDE_RENDU_DELAI_S", "60"))
 RENDU_DELAI_DEMARRAGE_S = 60.0
 RENDU_RENDUS_PAR_ENFANT = int(os.environ.get("ETUDE_RENDU_RENDUS_PAR_ENFANT", "2000"))
+# ... et dès que sa mémoire résidente dépasse de tant celle d'après son premier rendu.
+RENDU_CROISSANCE_MAX_MO = int(os.environ.get("ETUDE_RENDU_CROISSANCE_MAX_MO", "60"))
 
 # Celery : sans broker configuré, les tâches s'exécutent dans le processus (mode embarqué).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -205,3 +205,18 @@ def test_moteur_tue_en_plein_rendu_leve_une_erreur_et_repart(settings, enfant_ne
         minuteur.cancel()
     rend_encore_normalement()
     assert enfant_neuf.processus.pid != processus.pid
+
+
+def test_moteur_qui_grossit_est_remplace(settings, enfant_neuf):
+    settings.RENDU_CROISSANCE_MAX_MO = 60
+    rend_encore_normalement()
+    premier = enfant_neuf.processus
+    rend_encore_normalement()
+    assert enfant_neuf.processus is premier
+    # Toute croissance dépasse une marge négative : remplacé après le rendu.
+    settings.RENDU_CROISSANCE_MAX_MO = -1000
+    rend_encore_normalement()
+    assert enfant_neuf.processus is None
+    settings.RENDU_CROISSANCE_MAX_MO = 60
+    rend_encore_normalement()
+    assert enfant_neuf.processus.pid != premier.pid
