@@ -126,22 +126,43 @@ def donnees_lettres(envois: list[Envoi]) -> list[dict]:
     return lettres
 
 
-def rendre_lettres(etude: Etude, le: date, lettres: list[dict]) -> bytes:
+# Bornes du rendu (actes.rendu : 60 s et 5 Mio de HTML par document) : le fichier du jour est
+# rendu par morceaux, puis assemblé en un seul PDF (pypdf).
+LETTRES_PAR_RENDU = 40
+LIGNES_PAR_RENDU = 1000
+
+
+def _rendre(contexte: dict) -> bytes:
     from django.template.loader import render_to_string
 
     from actes.rendu import rendre_pdf
 
-    html = render_to_string(
-        "relances/lettres.html",
-        {
-            "etude": etude,
-            "le": le,
-            "lettres": lettres,
-            "l111_8_al2": L111_8_AL2,
-            "l111_8_al3": L111_8_AL3,
-        },
-    )
-    return rendre_pdf(html, pdfa=False)
+    return rendre_pdf(render_to_string("relances/lettres.html", contexte), pdfa=False)
+
+
+def rendre_lettres(etude: Etude, le: date, lettres: list[dict]) -> bytes:
+    """Le PDF du jour : la liste des dossiers, puis une lettre par page."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    commun = {"etude": etude, "le": le, "l111_8_al2": L111_8_AL2, "l111_8_al3": L111_8_AL3}
+    morceaux = []
+    for debut in range(0, len(lettres), LIGNES_PAR_RENDU):
+        liste = list(enumerate(lettres[debut : debut + LIGNES_PAR_RENDU], start=debut + 1))
+        morceaux.append(
+            _rendre({**commun, "liste": liste, "entete": debut == 0, "total": len(lettres)})
+        )
+    for debut in range(0, len(lettres), LETTRES_PAR_RENDU):
+        morceaux.append(_rendre({**commun, "lettres": lettres[debut : debut + LETTRES_PAR_RENDU]}))
+    if len(morceaux) == 1:
+        return morceaux[0]
+    assemblage = PdfWriter()
+    for morceau in morceaux:
+        assemblage.append(PdfReader(BytesIO(morceau)))
+    sortie = BytesIO()
+    assemblage.write(sortie)
+    return sortie.getvalue()
 
 
 def lettres_du_jour(*, etude_id: int, le: date) -> LotLettres | None:

@@ -381,3 +381,28 @@ def test_echeance_manquee_declenche_son_rappel_une_fois(
         1,
         2,
     ]
+
+
+def test_le_fichier_du_jour_assemble_la_liste_et_des_lettres_d_une_page(
+    clerc, heures_ouvertes, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Rendu par morceaux (bornes d'actes.rendu) puis assemblé : une page de liste, puis une
+    page par lettre, dans l'ordre."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from relances import lettres
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(lettres, "LETTRES_PAR_RENDU", 2)
+    creer_scenario(etude=clerc.etude, etapes=[{"apres_jours": 0, "canal": "lettre"}])
+    dossiers = [creer_dossier_joignable(acteur=clerc) for _ in range(3)]
+    lancer(clerc.etude, J0, django_capture_on_commit_callbacks)
+    pdf = PdfReader(BytesIO(LotLettres.objects.get().fichier.read()))
+    assert len(pdf.pages) == 4
+    liste = pdf.pages[0].extract_text()
+    assert "3 lettres" in liste
+    for page, dossier in enumerate(dossiers, start=1):
+        assert dossier.reference in liste
+        assert f"Dossier {dossier.reference}" in pdf.pages[page].extract_text()
