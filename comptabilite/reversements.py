@@ -36,6 +36,7 @@ from django.utils import timezone
 from comptabilite import grand_livre, tarif
 from comptabilite.models import (
     Cause,
+    Ecriture,
     LigneLot,
     LotReversements,
     NatureEcriture,
@@ -83,9 +84,9 @@ def fonds_calculer(ecritures) -> Fonds:
     for e in ecritures:
         if e.poste == Poste.FONDS:
             sorti -= e.signe
-            if e.nature == NatureEcriture.DROIT_PROPORTIONNEL:
+            if e.nature_effective == NatureEcriture.DROIT_PROPORTIONNEL:
                 droit -= e.signe
-            elif e.nature == NatureEcriture.TVA:
+            elif e.nature_effective == NatureEcriture.TVA:
                 tva_retenue -= e.signe
         elif e.poste in (Poste.PRINCIPAL, Poste.INTERETS) and (
             e.nature_effective == NatureEcriture.VERSEMENT
@@ -330,6 +331,68 @@ def reversement_preparer(
     return reversement
 
 
+def reversement_annule(reversement: Reversement) -> bool:
+    """Vrai si les écritures du reversement ont été contre-passées."""
+    return Ecriture.objects.filter(
+        nature=NatureEcriture.CONTRE_PASSATION,
+        contre_passe__cause=Cause.REVERSEMENT,
+        contre_passe__cause_id=str(reversement.pk),
+        contre_passe__dossier_id=reversement.dossier_id,
+    ).exists()
+
+
+@transaction.atomic
+def reversement_annuler(*, acteur: Utilisateur, reversement: Reversement, motif: str) -> list:
+    """Annule un reversement qui n'est dans aucun lot émis : contre-passe ses écritures du
+    poste « fonds » (les fonds redeviennent disponibles, droit et facture compris) et le
+    retire de son lot en préparation. Le reversement lui-même reste, immuable."""
+    _exiger_comptable(acteur)
+    _meme_etude(acteur, reversement)
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError({"motif": "Indiquez le motif de l'annulation."})
+    solde = grand_livre.verrouiller_solde(reversement.dossier)
+    ligne = LigneLot.objects.select_related("lot").filter(reversement=reversement).first()
+    if ligne is not None:
+        lot = _lot_verrouille(acteur, ligne.lot)  # refuse un lot émis
+        lot_retirer(acteur=acteur, lot=lot, reversement=reversement)
+    if reversement_annule(reversement):
+        raise ValidationError("Ce reversement est déjà annulé.")
+    originales = Ecriture.objects.filter(
+        dossier_id=reversement.dossier_id,
+        poste=Poste.FONDS,
+        cause=Cause.REVERSEMENT,
+        cause_id=str(reversement.pk),
+    ).order_by("id")
+    passees = [
+        grand_livre.passer(
+            solde,
+            date_valeur=timezone.localdate(),
+            nature=NatureEcriture.CONTRE_PASSATION,
+            poste=Poste.FONDS,
+            sens=Sens.DEBIT,
+            montant=e.montant,
+            libelle=f"Annulation : {e.libelle}"[:300],
+            cause=Cause.CONTRE_PASSATION,
+            cause_id=str(e.pk),
+            contre_passe=e,
+            motif=motif[:300],
+            acteur=acteur,
+        )
+        for e in originales
+    ]
+    evenement_enregistrer(
+        etude_id=reversement.etude_id,
+        acteur=acteur,
+        action="reversement_annuler",
+        libelle=f"{reversement} annulé : {motif}",
+        objet=reversement,
+        dossier=reversement.dossier,
+        apres={"motif": motif, "contre_passations": [e.pk for e in passees]},
+    )
+    return passees
+
+
 @transaction.atomic
 def lot_creer(
     *, acteur: Utilisateur, reversements: list[Reversement], date_execution: date
@@ -343,6 +406,8 @@ def lot_creer(
     ids = sorted({r.pk for r in reversements})
     verrouilles = list(Reversement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     _meme_etude(acteur, *verrouilles)
+    if any(reversement_annule(r) for r in verrouilles):
+        raise ValidationError("Un reversement annulé ne se met pas dans un lot.")
     deja = LigneLot.objects.filter(reversement_id__in=ids).values_list("reversement_id", flat=True)
     if deja:
         raise ValidationError(

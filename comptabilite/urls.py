@@ -79,6 +79,11 @@ urlpatterns += [
         views.reversement_releve_pdf,
         name="comptabilite_reversement_pdf",
     ),
+    path(
+        "comptabilite/reversements/<int:pk>/annuler/",
+        views.reversement_annuler,
+        name="comptabilite_reversement_annuler",
+    ),
     path("comptabilite/lots/", views.lot_nouveau, name="comptabilite_lot_nouveau"),
     path("comptabilite/lots/<int:pk>/", views.lot_detail, name="comptabilite_lot"),
     path(

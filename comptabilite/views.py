@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -369,6 +370,16 @@ def _proposition(dossier, formulaire=None):
         )  # fmt: skip
 
 
+def _annulations():
+    """Contre-passations des écritures d'un reversement (OuterRef : le reversement)."""
+    return Ecriture.objects.filter(
+        nature=NatureEcriture.CONTRE_PASSATION,
+        contre_passe__cause="reversement",
+        contre_passe__cause_id=Cast(OuterRef("pk"), CharField()),
+        contre_passe__dossier_id=OuterRef("dossier_id"),
+    )
+
+
 @require_safe
 @login_required
 def reversements(request):
@@ -386,6 +397,7 @@ def reversements(request):
     a_reverser = [(dossiers[pk], montant) for pk, montant in disponibles.items() if pk in dossiers]
     hors_lot = (
         Reversement.objects.filter(etude_id=etude_id, ligne_lot__isnull=True)
+        .exclude(Exists(_annulations()))
         .select_related("dossier", "creancier")
         .order_by("date_reversement", "id")
     )
@@ -445,8 +457,11 @@ def _contexte_releve(request, reversement: Reversement) -> dict:
     for e in grand_livre.lignes(reversement.dossier_id, jusqu_au=reversement.date_reversement):
         if e.poste in ("principal", "interets") and e.nature_effective == "versement":
             versements.append(e)
+    from comptabilite.reversements import reversement_annule
+
     return {
         "reversement": reversement,
+        "annule": reversement_annule(reversement),
         "dossier": reversement.dossier,
         "creancier": reversement.creancier,
         "encaissements": versements,
@@ -573,3 +588,20 @@ def fonds_detenus(request):
         "comptabilite/fonds_detenus.html",
         {"alertes": alertes, "le": derniere, "parametres": parametres},
     )
+
+
+@require_POST
+@ecriture_requise
+def reversement_annuler(request, pk: int):
+    from comptabilite import reversements as services_reversements
+
+    reversement = _reversement(request, pk)
+    try:
+        services_reversements.reversement_annuler(
+            acteur=request.user, reversement=reversement, motif=request.POST.get("motif", "")
+        )
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, "Reversement annulé : les fonds sont de nouveau disponibles.")
+    return redirect("comptabilite_reversement", pk=reversement.pk)

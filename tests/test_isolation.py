@@ -254,6 +254,7 @@ ROUTES_A_ARGUMENTS = {
     "comptabilite_reversement_nouveau": lambda o: {"reference": o["dossier"].reference},
     "comptabilite_reversement": lambda o: {"pk": _reversement_a(o).pk},
     "comptabilite_reversement_pdf": lambda o: {"pk": _reversement_a(o).pk},
+    "comptabilite_reversement_annuler": lambda o: {"pk": _reversement_a(o).pk},
     "comptabilite_lot": lambda o: {"pk": _lot_reversements_a(o).pk},
     "comptabilite_lot_fichier": lambda o: {"pk": _lot_reversements_a(o).pk},
 }
@@ -293,6 +294,7 @@ ECRITURES = {
     "echeancier_mettre_en_demeure",
     "echeancier_decheance",
     "comptabilite_reversement_nouveau",
+    "comptabilite_reversement_annuler",
     "comptabilite_lot_nouveau",
     # Lecture en GET (le lot et ses lignes), écriture en POST (retirer, émettre).
     "comptabilite_lot",

@@ -31,6 +31,7 @@ from comptabilite.reversements import (
     lot_creer,
     lot_emettre,
     lot_retirer,
+    reversement_annuler,
     reversement_preparer,
 )
 from comptabilite.services import decompte_dossier, ecriture_contre_passer, versement_enregistrer
@@ -340,3 +341,41 @@ def test_ecrans_des_reversements(client, comptable):
     fichier = client.get(reverse("comptabilite_lot_fichier", args=[lot.pk]))
     assert fichier.status_code == 200 and b"pain.001.001.03" in fichier.content
     assert client.get(reverse("comptabilite_fonds_detenus")).status_code == 200
+    # Un lot émis : plus de bouton d'annulation, et l'annulation est refusée.
+    page = client.get(reverse("comptabilite_reversement", args=[reversement.pk]))
+    assert "Annuler ce reversement" not in page.content.decode()
+    client.post(
+        reverse("comptabilite_reversement_annuler", args=[reversement.pk]), {"motif": "Essai"}
+    )
+    assert fonds_dossier(dossier).disponible == D("0.00")
+
+
+def test_annuler_un_reversement_rend_les_fonds_et_le_droit(comptable):
+    dossier = dossier_avec_versement(comptable)
+    reversement = reversement_preparer(acteur=comptable, dossier=dossier)
+    lot = lot_creer(acteur=comptable, reversements=[reversement], date_execution=date.today())
+    with pytest.raises(ValidationError, match="motif"):
+        reversement_annuler(acteur=comptable, reversement=reversement, motif=" ")
+    reversement_annuler(acteur=comptable, reversement=reversement, motif="IBAN erroné")
+    fonds = fonds_dossier(dossier)
+    assert fonds.disponible == D("1200.00")
+    assert fonds.droit_retenu == D("0.00") and fonds.tva_retenue == D("0.00")
+    lot.refresh_from_db()
+    assert lot.nombre == 0
+    with pytest.raises(ValidationError, match="déjà annulé"):
+        reversement_annuler(acteur=comptable, reversement=reversement, motif="Encore")
+    with pytest.raises(ValidationError, match="annulé"):
+        lot_creer(acteur=comptable, reversements=[reversement], date_execution=date.today())
+    # Le droit est de nouveau retenu au reversement suivant, une seule fois.
+    nouveau = reversement_preparer(acteur=comptable, dossier=dossier)
+    assert nouveau.droit_ht == D("127.33") and nouveau.net == D("1047.20")
+
+
+def test_un_reversement_d_un_lot_emis_ne_s_annule_pas(comptable):
+    dossier = dossier_avec_versement(comptable)
+    reversement = reversement_preparer(acteur=comptable, dossier=dossier)
+    lot = lot_creer(acteur=comptable, reversements=[reversement], date_execution=date.today())
+    lot_emettre(acteur=comptable, lot=lot)
+    with pytest.raises(ValidationError, match="ne se modifie plus"):
+        reversement_annuler(acteur=comptable, reversement=reversement, motif="Trop tard")
+    assert fonds_dossier(dossier).disponible == D("0.00")
