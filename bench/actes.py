@@ -368,7 +368,7 @@ def mesurer_memoire(n: int, html: str) -> dict:
         print(
             f"   après {n} : {parent:.0f} Mo + {enfant:.0f} Mo ; écart {ecart:+.0f} Mo "
             f"(objectif <= 100 Mo) ; processus de rendu remplacé {remplacements} fois "
-            f"(RENDU_RENDUS_PAR_ENFANT)"
+            f"(RENDU_CROISSANCE_MAX_MO, RENDU_RENDUS_PAR_ENFANT)"
         )
         return {"ecart": ecart, "apres_100": parent_100 + enfant_100}
     return {}
