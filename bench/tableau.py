@@ -39,7 +39,7 @@ OBJECTIF_GENERER_S_AU_MILLION = 600.0  # issue 2 : 1 000 000 de dossiers en 10 m
 
 def _options_bancs(args) -> list[tuple[str, str, dict]]:
     """(module de bench/, ce qu'il mesure, options) dans l'ordre d'exécution : lectures
-    d'abord, puis les bancs qui écrivent, la nuit entière en dernier."""
+    d'abord, puis les bancs qui écrivent."""
     n = args.dossiers
     return [
         (
@@ -60,11 +60,13 @@ def _options_bancs(args) -> list[tuple[str, str, dict]]:
         ("actes", "rendu des actes (issue 5)", {"dossiers": n}),
         ("campagne", "lancement de campagne (issue 6)", {"dossiers": n}),
         ("camt053", "import camt.053 (issue 3)", {"dossiers": n}),
-        ("delais_nuit", "passe des délais", {"dossiers": n}),
-        ("echeances_nuit", "passe des échéances", {"dossiers": n}),
+        # La nuit entière d'aujourd'hui d'abord ; puis les passes de demain (une nuit
+        # ordinaire après elle) et les intérêts aux jours suivants de 2026-S1.
+        ("nuit_entiere", "nuit entière", {"dossiers": n}),
+        ("delais_nuit", "passe des délais", {"dossiers": n, "jours": 1}),
+        ("echeances_nuit", "passe des échéances", {"dossiers": n, "jours": 2}),
         # Boucle naïve sur un échantillon : 1 dossier sur 20 (10 000 au plus).
         ("interets", "nuit des intérêts", {"dossiers": n, "echantillon": min(10_000, n // 20)}),
-        ("nuit_entiere", "nuit entière", {"dossiers": n}),
     ]
 
 
