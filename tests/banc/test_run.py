@@ -65,7 +65,7 @@ def test_bench_run_a_10000_dossiers_sort_un_tableau_complet(tmp_path):
         env={**os.environ, "DATABASE_URL": _base_du_banc()},
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,
     )
     journal = f"{fini.stdout[-6000:]}\n{fini.stderr[-4000:]}"
     assert fini.returncode == 0, journal
