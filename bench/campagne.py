@@ -185,7 +185,7 @@ def _cpu_par_lettre(etude, le, lot) -> float:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    from actes import rendu
+    from actes import moteur, rendu
     from actes.moteur import BASE_URL
     from relances.lettres import L111_8_AL2, L111_8_AL3
 
@@ -204,13 +204,64 @@ def _cpu_par_lettre(etude, le, lot) -> float:
             "l111_8_al3": L111_8_AL3,
         },
     )
-    recuperateur = (
-        rendu._moteur()._recuperateur if hasattr(rendu._moteur(), "_recuperateur") else None
-    )
+    # Le récupérateur du moteur (fichiers statiques de l'application seulement).
+    recuperateur = moteur._classe_recuperateur()(rendu.racines_statiques())
     HTML(string="<p>chauffe</p>").write_pdf()
     debut = time.process_time()
     HTML(string=html, base_url=BASE_URL, url_fetcher=recuperateur).write_pdf()
     return (time.process_time() - debut) / len(envois)
+
+
+def lignes(*, dossiers: int = 100_000, lettres: int | None = None) -> list[dict]:
+    """Lignes du tableau de `bench/run` (mesure, valeur, unite, objectif, reference, verdict,
+    note) : une étape pour min(N, 100 000) dossiers (l'objectif de l'issue 6 vaut pour
+    100 000 : jugé sur l'extrapolation linéaire en dessous), puis les lettres du jour (200
+    au million, 40 sur une petite base)."""
+    nombre = min(dossiers, 100_000)
+    lettres = lettres if lettres is not None else (200 if dossiers >= 1_000_000 else 40)
+    etude = _preparer(nombre)
+    # Les mesures remettent les tâches à un broker en mémoire : rétabli ensuite pour les
+    # bancs suivants du même processus.
+    avant = {cle: app.conf[cle] for cle in ("task_always_eager", "broker_url", "result_backend")}
+    try:
+        c = mesurer_campagne(etude, nombre)
+        lt = mesurer_lettres(etude, lettres)
+    finally:
+        app.conf.update(avant)
+    a_100k = c["duree_s"] * 100_000 / max(c["envois"], 1)
+    return [
+        {
+            "mesure": f"campagne : une étape pour {c['envois']} dossiers",
+            "valeur": c["duree_s"],
+            "unite": "s",
+            "objectif": "<= 10 s pour 100 000, <= 200 tâches",
+            "reference": c["seconde_passe_s"],
+            "verdict": "tenu" if a_100k <= 10 and c["taches"] <= 200 else "court",
+            "note": f"{c['envois_valides']} envois validés, {c['taches']} tâches ; "
+            f"≈ {a_100k:.1f} s pour 100 000 ; réf. seconde passe",
+        },
+        {
+            "mesure": "campagne : seconde passe, envois",
+            "valeur": c["seconde_passe_envois"],
+            "unite": "",
+            "objectif": "0",
+            "reference": None,
+            "verdict": "tenu" if c["seconde_passe_envois"] == 0 else "court",
+            "note": f"{c['seconde_passe_s']} s",
+        },
+        {
+            "mesure": f"lettres du jour ({lt['lettres']} lettres, un PDF)",
+            "valeur": lt["lettres_par_s"],
+            "unite": "lettres/s",
+            "objectif": ">= 20 lettres/s",
+            "reference": round(1 / lt["reference_document_separe_s"], 1)
+            if lt["reference_document_separe_s"]
+            else None,
+            "verdict": "tenu" if lt["lettres_par_s"] >= 20 else "court",
+            "note": f"{lt['cpu_lettres_par_s']} lettres par seconde de CPU ; "
+            "réf. une lettre par document",
+        },
+    ]
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ ATTENDUES = [
     "HTTP mélange via gunicorn",
     "HTTP mélange : erreurs",
     "HTTP mélange : débit obtenu",
+    "campagne : une étape pour",
     "délais : passe de nuit",
     "échéances : passe de nuit",
     "intérêts : nuit ensembliste",
