@@ -426,7 +426,14 @@ class DossierForm(ModeleAccessible):
 
     class Meta:
         model = Dossier
-        fields = ["nature", "montant_principal", "reference_creancier", "clerc"]
+        fields = [
+            "nature",
+            "montant_principal",
+            "reference_creancier",
+            "date_premier_impaye",
+            "clerc",
+        ]
+        widgets = {"date_premier_impaye": DateInput}
 
     def __init__(self, *args, utilisateur, **kwargs):
         super().__init__(*args, **kwargs)
@@ -440,6 +447,7 @@ class DossierForm(ModeleAccessible):
             montant_principal=self.cleaned_data["montant_principal"],
             reference_creancier=self.cleaned_data.get("reference_creancier") or "",
             clerc=self.cleaned_data.get("clerc"),
+            date_premier_impaye=self.cleaned_data.get("date_premier_impaye"),
         )
 
 

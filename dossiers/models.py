@@ -390,6 +390,18 @@ class Dossier(models.Model):
     )
     reference_creancier = models.CharField("référence du créancier", max_length=60, blank=True)
     ouvert_le = models.DateField("ouvert le", default=timezone.localdate)
+    # C. consom. L218-2 : l'action du professionnel contre le consommateur se prescrit par
+    # deux ans, « à compter du jour où le titulaire d'un droit a connu ou aurait dû
+    # connaître les faits » (logique de C. civ. 2224 ; procedures.md §4 (c) : point de
+    # départ exact non recherché). Lecture prudente : le premier impayé non régularisé, la
+    # date la plus ancienne plausible. Sans elle, l'alerte de la nuit prend la date
+    # d'ouverture du dossier, approximation tardive qu'elle signale.
+    date_premier_impaye = models.DateField(
+        "premier impayé non régularisé",
+        null=True,
+        blank=True,
+        help_text="Dette de consommation : point de départ des deux ans (C. consom. L218-2).",
+    )
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
     # Texte de recherche normalisé (référence, débiteurs, créancier, villes), tenu à jour par
@@ -432,6 +444,21 @@ class Dossier(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dossier_detail", args=[self.reference])
 
+    def clean(self):
+        premier = self.date_premier_impaye
+        if premier is not None:
+            if premier > timezone.localdate():
+                raise ValidationError(
+                    {"date_premier_impaye": "Le premier impayé ne peut pas être dans le futur."}
+                )
+            if self.ouvert_le and premier > self.ouvert_le:
+                raise ValidationError(
+                    {
+                        "date_premier_impaye": "Le premier impayé précède l'ouverture du "
+                        f"dossier ({self.ouvert_le:%d/%m/%Y})."
+                    }
+                )
+
     @staticmethod
     def formater_reference(annee: int, numero: int) -> str:
         """Référence par étude et par année : `2026-000123`."""
@@ -467,6 +494,12 @@ class NatureTitre(models.TextChoices):
     CHEQUE = "cheque", "5° Titre délivré pour un chèque impayé"
     PERSONNE_PUBLIQUE = "personne_publique", "6° Titre d'une personne morale de droit public"
     INJONCTION = "injonction", "Ordonnance d'injonction de payer (exécutoire, CPC 1422)"
+    # CPCE L111-3 7° : titre délivré par le commissaire de justice dans la
+    # procédure simplifiée de recouvrement des petites créances (L125-1).
+    PETITES_CREANCES = (
+        "petites_creances",
+        "7° Titre de la procédure simplifiée de recouvrement des petites créances (L125-1)",
+    )
 
 
 # CPCE L111-4 : dix ans pour les titres des 1° à 3° de L111-3 (et les décisions de justice,
@@ -527,6 +560,15 @@ class TitreExecutoire(models.Model):
     imputation_principal_dabord = models.BooleanField(
         "imputation sur le principal d'abord (C. civ. 1343-5)", default=False
     )
+    # C. civ. 2244 et 2231 : date du dernier acte d'exécution forcée fait sur ce titre, qui
+    # a interrompu la prescription (L111-4) ; l'acte est nommé pour la fiche.
+    derniere_interruption = models.DateField(
+        "dernier acte interruptif de prescription", null=True, blank=True, editable=False
+    )
+    # Valeur par défaut en base aussi : la génération en masse écrit les titres par COPY.
+    acte_interruptif = models.CharField(
+        "acte interruptif", max_length=200, blank=True, editable=False, db_default=""
+    )
     cree_le = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -577,10 +619,13 @@ class TitreExecutoire(models.Model):
         titre est exécutoire (Cass. 2e civ., 5 oct. 2023, n° 20-23.523, point de départ à
         confirmer). Les autres titres suivent la prescription de la créance (5 ans, C. civ.
         2224) : non confirmé par une source (procedures.md §4), affiché comme estimation.
-        Les interruptions (C. civ. 2231, 2244) repoussent ce terme : elles seront portées
-        par les actes d'exécution.
+        Interruption (C. civ. 2244) : un acte d'exécution forcée enregistré sur le titre
+        (`derniere_interruption`, posée par procedures.prescription) fait courir un nouveau
+        délai de même durée (C. civ. 2231) à compter de sa date.
         """
         depart = self.date_force_executoire or self.date_signification or self.date_titre
+        if depart is not None and self.derniere_interruption is not None:
+            depart = max(depart, self.derniere_interruption)
         if depart is None:
             return None
         ans = 10 if self.nature in TITRES_DECENNAUX else 5

@@ -63,6 +63,7 @@ class DonneesDossier:
     clerc: Utilisateur | None = None
     complexe: bool = False
     ouvert_le: object = None
+    date_premier_impaye: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -187,6 +188,7 @@ def dossier_ouvrir(
         montant_principal=dossier.montant_principal,
         reference_creancier=dossier.reference_creancier,
         ouvert_le=ouvert_le,
+        date_premier_impaye=dossier.date_premier_impaye,
     )
     objet.full_clean(exclude=["numero", "reference", "recherche"])
     titre_objet = None

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from dossiers.models import TITRES_DECENNAUX, Dossier, Nature, TitreExecutoire
@@ -331,12 +331,18 @@ def alertes_prescription(le: date, *, mois: int = 6) -> dict:
     C. civ. 2224) et dettes de consommation sans titre proches des deux ans (C. consom.
     L218-2).
 
-    Pour la consommation, le point de départ réel (le premier impayé non régularisé) n'est
-    pas au dossier : la date d'ouverture du dossier sert d'approximation, forcément tardive ;
-    l'alerte le dit.
+    Pour la consommation, le point de départ est le premier impayé non régularisé saisi au
+    dossier (`Dossier.date_premier_impaye`) ; à défaut, la date d'ouverture du dossier sert
+    d'approximation, forcément tardive : l'alerte compte à part les dossiers ainsi estimés.
     """
     horizon = ajouter_mois(le, mois)
-    depart = Coalesce("date_force_executoire", "date_signification", "date_titre")
+    # C. civ. 2231, 2244 : le dernier acte d'exécution forcée fait courir un nouveau délai.
+    depart = Greatest(
+        Coalesce("date_force_executoire", "date_signification", "date_titre"),
+        Coalesce(
+            "derniere_interruption", "date_force_executoire", "date_signification", "date_titre"
+        ),
+    )
     titres = []
     for ans, natures, exclure in ((10, TITRES_DECENNAUX, False), (5, TITRES_DECENNAUX, True)):
         bas, haut = _intervalle_depart(le, horizon, ans)
@@ -347,18 +353,21 @@ def alertes_prescription(le: date, *, mois: int = 6) -> dict:
         titres += list(qs.values_list("id", flat=True))
     consommation = list(
         Dossier.objects.actifs()
+        .annotate(depart_l218=Coalesce("date_premier_impaye", "ouvert_le"))
         .filter(
             nature=Nature.CONSOMMATION,
             titres__isnull=True,
-            ouvert_le__gt=_ans_avant(le, 2),
-            ouvert_le__lte=_ans_avant(horizon, 2),
+            depart_l218__gt=_ans_avant(le, 2),
+            depart_l218__lte=_ans_avant(horizon, 2),
         )
-        .values_list("id", flat=True)
+        .values_list("id", "date_premier_impaye")
     )
     return {
         "titres_prescription_proche": len(titres),
         "titres_ids": sorted(titres),
         "consommation_deux_ans_proche": len(consommation),
-        "consommation_dossiers_ids": sorted(consommation),
-        "consommation_point_de_depart": "date d'ouverture du dossier (approximation)",
+        "consommation_dossiers_ids": sorted(pk for pk, _ in consommation),
+        "consommation_point_de_depart": "premier impayé non régularisé (C. consom. L218-2) ; "
+        "à défaut, date d'ouverture du dossier (approximation tardive)",
+        "consommation_depart_estime": sum(1 for _, premier in consommation if premier is None),
     }

@@ -24,6 +24,7 @@ from ..models import (
     StatutDelai,
 )
 from ..models.base import poursuites_possibles
+from ..prescription import interrompre
 
 # Délais qui survivent à la clôture de la procédure : les papiers personnels d'une personne
 # expulsée restent conservés deux ans (CPCE R433-6) même quand le dossier est clos.
@@ -310,3 +311,5 @@ def _executer(
         avant=avant_diff,
         apres=apres_diff,
     )
+    # C. civ. 2244 : un acte d'exécution forcée interrompt la prescription du titre.
+    interrompre(acteur=acteur, procedure=procedure, transition=transition)

@@ -184,11 +184,30 @@ def petites_creances_enregistrer_refus(
 def petites_creances_delivrer_titre(
     *, acteur: Utilisateur, procedure: PetitesCreances, le: date
 ) -> PetitesCreances:
+    """CPCE L125-1, L111-3 7° : le titre est enregistré au dossier et la procédure le porte
+    (les procédures d'exécution peuvent alors s'ouvrir sur lui)."""
+
+    def enregistrer_titre(p):
+        p.titre = titre_enregistrer(
+            acteur=acteur,
+            dossier=p.dossier,
+            titre=DonneesTitre(
+                nature="petites_creances",
+                date_titre=p.titre_delivre_le,
+                juridiction=f"{p.etude.nom} (commissaire de justice, CPCE L125-1)",
+                montant_principal=p.montant_principal,
+                date_force_executoire=p.titre_delivre_le,
+                interets_depuis=p.titre_delivre_le,
+            ),
+        )
+        p.save(update_fields=["etat", "titre"])
+
     return executer_etape(
         acteur=acteur,
         procedure=procedure,
         transition="delivrer_titre",
         arguments={"le": le},
+        complement=enregistrer_titre,
         libelle="Petites créances : titre exécutoire délivré (L125-1)",
     )
 
