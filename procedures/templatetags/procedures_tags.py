@@ -11,11 +11,14 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def panneau_procedures(context):
+    request = context["request"]
     return panneau_dossier(
-        context["request"].user,
+        request.user,
         context["dossier"],
         parties=context.get("parties"),
         titres=context.get("titres"),
+        # Posé par la vue d'une étape refusée qui réaffiche la fiche (views.procedures).
+        refus=getattr(request, "etape_refusee", None),
     )
 
 

@@ -29,9 +29,15 @@ def procedures_du_dossier(dossier) -> list:
     return procedures
 
 
-def etapes_possibles(procedure, *, complexe: bool, regles=frozenset(), decisions=None) -> list:
+def etapes_possibles(
+    procedure, *, complexe: bool, regles=frozenset(), decisions=None, refus=None
+) -> list:
     """Les étapes que la machine permet maintenant (conditions comprises), qui ont un service :
-    un formulaire par étape, avec ce qu'on sait de son approbation."""
+    un formulaire par étape, avec ce qu'on sait de son approbation.
+
+    `refus` : l'étape qui vient d'être refusée (`EtapeRefusee`) ; son formulaire lié, avec
+    la saisie et le message du refus, remplace le formulaire vide, et l'étape est dépliée.
+    """
     if procedure.est_close:
         return []
     decisions = decisions or {}
@@ -40,18 +46,34 @@ def etapes_possibles(procedure, *, complexe: bool, regles=frozenset(), decisions
         nom = transition.name
         if service_etape(procedure.type, nom) is None:
             continue
-        formulaire = EtapeForm(procedure=procedure, transition=nom)
+        refusee = refus is not None and refus.concerne(procedure.pk, nom)
+        formulaire = (
+            refus.formulaire if refusee else EtapeForm(procedure=procedure, transition=nom)
+        )
         derniere = decisions.get((procedure.pk, nom))
         etapes.append(
             {
                 "nom": nom,
                 "libelle": libelle_etape(nom),
                 "formulaire": formulaire,
+                "refusee": refusee,
                 "approbation_exigee": complexe and (procedure.type, nom) in regles,
                 "approbation": derniere,
             }
         )
     return etapes
+
+
+class EtapeRefusee:
+    """Une étape refusée (saisie invalide ou règle de droit) à réafficher sur son formulaire."""
+
+    def __init__(self, procedure_id: int, transition: str, formulaire):
+        self.procedure_id = procedure_id
+        self.transition = transition
+        self.formulaire = formulaire
+
+    def concerne(self, procedure_id: int, transition: str) -> bool:
+        return (procedure_id, transition) == (self.procedure_id, self.transition)
 
 
 def _decisions(procedure_ids) -> dict:
@@ -67,7 +89,7 @@ def _decisions(procedure_ids) -> dict:
     return dernieres
 
 
-def panneau_dossier(utilisateur, dossier, *, parties=None, titres=None) -> dict:
+def panneau_dossier(utilisateur, dossier, *, parties=None, titres=None, refus=None) -> dict:
     """Contexte du gabarit `procedures/_dossier_procedures.html`."""
     aujourd_hui = timezone.localdate()
     procedures = procedures_du_dossier(dossier)
@@ -89,7 +111,11 @@ def panneau_dossier(utilisateur, dossier, *, parties=None, titres=None) -> dict:
             {
                 "procedure": procedure,
                 "etapes": etapes_possibles(
-                    procedure, complexe=dossier.complexe, regles=regles, decisions=decisions
+                    procedure,
+                    complexe=dossier.complexe,
+                    regles=regles,
+                    decisions=decisions,
+                    refus=refus,
                 ),
                 "delais": delais.get(procedure.pk, []),
                 "approbations": sorted(

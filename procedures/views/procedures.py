@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_fsm import ConcurrentTransition
 
 from dossiers.models import Dossier
-from dossiers.views import _chronologie
+from dossiers.views import _chronologie, _contexte_detail
 from etude.errors import DonneeManquante, RegleMetier
 from etude.models import Evenement
 from etude.views import ecriture_requise
@@ -27,7 +27,7 @@ from etude.views import ecriture_requise
 from .. import services
 from ..forms import EtapeForm, OuvrirProcedureForm, libelle_etape, service_etape
 from ..models import MODELES, Approbation, Procedure, RegleApprobation
-from .panneau import _decisions, etapes_possibles
+from .panneau import EtapeRefusee, _decisions, etapes_possibles
 
 
 def procedure_de(request, pk: int):
@@ -105,6 +105,39 @@ def procedure_ouvrir(request, reference: str):
     return redirect(ancre(procedure))
 
 
+def _erreur_sur_formulaire(formulaire, erreur: Exception) -> None:
+    """Le refus du service, mot pour mot (l'article dans le message), sur le formulaire ; une
+    erreur de validation rattachée à un champ du formulaire va sur ce champ."""
+    if isinstance(erreur, ValidationError) and hasattr(erreur, "error_dict"):
+        for champ, erreurs in erreur.message_dict.items():
+            formulaire.add_error(champ if champ in formulaire.fields else None, erreurs)
+    elif isinstance(erreur, ValidationError):
+        formulaire.add_error(None, erreur.messages)
+    elif isinstance(erreur, ConcurrentTransition):
+        formulaire.add_error(
+            None,
+            "La procédure a changé pendant votre saisie (autre poste ou passe de nuit) : "
+            "vérifiez son état et recommencez.",
+        )
+    else:
+        formulaire.add_error(None, str(erreur))
+
+
+def _reafficher(request, procedure, transition: str, formulaire):
+    """Étape refusée : la page d'où vient le formulaire (fiche dossier ou page de la
+    procédure) est rendue de nouveau, le formulaire lié ouvert avec sa saisie et le message
+    du refus ; statut 400 comme les autres formulaires refusés du projet."""
+    refus = EtapeRefusee(procedure.pk, transition, formulaire)
+    # L'état en mémoire est celui d'avant l'étape (le service a tout annulé) : relu.
+    procedure = procedure_de(request, procedure.pk)
+    if request.POST.get("retour") == "detail":
+        contexte = _contexte_page(request, procedure, refus)
+        return render(request, "procedures/detail.html", contexte, status=400)
+    request.etape_refusee = refus  # lu par la balise du panneau (templatetags)
+    contexte = _contexte_detail(request, procedure.dossier)
+    return render(request, "dossiers/detail.html", contexte, status=400)
+
+
 @require_POST
 @ecriture_requise
 def procedure_etape(request, pk: int, transition: str):
@@ -116,11 +149,15 @@ def procedure_etape(request, pk: int, transition: str):
     libelle = libelle_etape(transition)
     if not formulaire.is_valid():
         messages.error(request, f"{libelle} : {_erreurs(formulaire)}.")
-        return redirect(_retour(request, procedure))
+        return _reafficher(request, procedure, transition, formulaire)
     try:
         fonction(acteur=request.user, procedure=procedure, **formulaire.arguments())
+    except services.ApprobationRequise as attente:
+        _message_refus(request, attente)
     except REFUS as erreur:
         _message_refus(request, erreur)
+        _erreur_sur_formulaire(formulaire, erreur)
+        return _reafficher(request, procedure, transition, formulaire)
     else:
         messages.success(request, f"{libelle} : enregistré. État : {procedure.libelle_etat}.")
     return redirect(_retour(request, procedure))
@@ -155,6 +192,10 @@ def procedure_approbation_demander(request, pk: int, transition: str):
 @login_required
 def procedure_detail(request, pk: int):
     procedure = procedure_de(request, pk)
+    return render(request, "procedures/detail.html", _contexte_page(request, procedure))
+
+
+def _contexte_page(request, procedure, refus=None) -> dict:
     dossier = procedure.dossier
     regles = set(
         RegleApprobation.objects.filter(etude_id=procedure.etude_id, active=True).values_list(
@@ -177,20 +218,16 @@ def procedure_detail(request, pk: int):
         .select_related("acteur")
         .order_by("-horodatage", "-id")[:200]
     )
-    return render(
-        request,
-        "procedures/detail.html",
-        {
-            "procedure": procedure,
-            "dossier": dossier,
-            "etapes": etapes_possibles(
-                procedure, complexe=dossier.complexe, regles=regles, decisions=decisions
-            )
-            if request.user.peut_ecrire
-            else [],
-            "delais": list(procedure.delais.order_by("echeance", "id")),
-            "approbations": approbations,
-            "chronologie": _chronologie(evenements),
-            "rubrique": "dossiers",
-        },
-    )
+    return {
+        "procedure": procedure,
+        "dossier": dossier,
+        "etapes": etapes_possibles(
+            procedure, complexe=dossier.complexe, regles=regles, decisions=decisions, refus=refus
+        )
+        if request.user.peut_ecrire
+        else [],
+        "delais": list(procedure.delais.order_by("echeance", "id")),
+        "approbations": approbations,
+        "chronologie": _chronologie(evenements),
+        "rubrique": "dossiers",
+    }

@@ -150,8 +150,12 @@ def test_heure_manquante_refusee_sans_rien_ecrire(client, clerc, attribution):
         _etape(attribution, "signifier"),
         {f"{p}-signifie_le_0": "2026-03-02", f"{p}-tiers_saisi": "Banque"},
     )
-    assert reponse.status_code == 302
+    # Le formulaire est réaffiché, ouvert, avec la saisie et l'erreur sur le champ.
+    assert reponse.status_code == 400
     assert any("heure" in m for m in _messages(reponse))
+    page = reponse.content.decode()
+    assert f'id="etape-{attribution.pk}-signifier" open' in page
+    assert 'value="Banque"' in page
     attribution.refresh_from_db()
     assert attribution.etat == "ouverte"
     assert not Delai.objects.filter(procedure=attribution).exists()
@@ -295,18 +299,18 @@ def test_depuis_la_page_procedure_le_retour_se_fait_sur_la_page(client, clerc, a
 def test_parcours_jusqu_au_paiement_par_les_formulaires(client, clerc, attribution):
     client.force_login(clerc)
 
-    def poster(transition, **champs):
+    def poster(transition, statut=302, **champs):
         p = _prefixe(attribution, transition)
         reponse = client.post(
             _etape(attribution, transition), {f"{p}-{k}": v for k, v in champs.items()}
         )
-        assert reponse.status_code == 302
+        assert reponse.status_code == statut
         return _messages(reponse)
 
     poster("signifier", signifie_le_0="2026-03-02", signifie_le_1="10:00", tiers_saisi="B")
     poster("enregistrer_declaration", le_0="2026-03-02", le_1="10:30", solde_declare="1 820,40")
     poster("denoncer", le_0="2026-03-09", le_1="11:00")
-    refus = poster("delivrer_certificat_non_contestation", le="2026-04-09")
+    refus = poster("delivrer_certificat_non_contestation", statut=400, le="2026-04-09")
     assert any("R211-11" in m for m in refus)
     poster("delivrer_certificat_non_contestation", le="2026-04-10")
     poster("constater_paiement", le="2026-04-15", montant="1173,88")
@@ -343,3 +347,55 @@ def test_procedure_suspendue_par_le_surendettement_le_dit_sans_proposer_d_etape(
     assert any("C. consom. L722-2" in m for m in _messages(reponse))
     attribution.refresh_from_db()
     assert attribution.etat == "ouverte"
+
+
+def test_etape_refusee_par_le_droit_reaffiche_le_formulaire_avec_l_article(
+    client, clerc, attribution
+):
+    """Une étape refusée (garde légale) : la fiche revient avec le formulaire ouvert, la
+    saisie gardée et le message français (article compris) sur le formulaire ; pas de page
+    d'erreur, rien d'écrit."""
+    client.force_login(clerc)
+    p = _prefixe(attribution, "signifier")
+    reponse = client.post(
+        _etape(attribution, "signifier"),
+        {
+            f"{p}-signifie_le_0": "2026-03-01",  # dimanche
+            f"{p}-signifie_le_1": "10:00",
+            f"{p}-tiers_saisi": "Banque du Rhône",
+        },
+    )
+    assert reponse.status_code == 400
+    page = reponse.content.decode()
+    debut = page.index(f'id="etape-{attribution.pk}-signifier" open')
+    bloc = page[debut : page.index("</details>", debut)]
+    assert f'id="etape-{attribution.pk}-signifier-refus"' in bloc
+    assert "CPCE L141-1 : aucune mesure d&#x27;exécution ni signification un dimanche" in bloc
+    assert 'value="Banque du Rhône"' in bloc
+    assert 'value="2026-03-01"' in bloc
+    # La fiche entière est là (panneau des procédures, en-tête du dossier).
+    assert attribution.dossier.reference in page
+    attribution.refresh_from_db()
+    assert attribution.etat == "ouverte"
+    assert not Delai.objects.filter(procedure=attribution).exists()
+
+
+def test_etape_refusee_depuis_la_page_de_la_procedure_y_revient(client, clerc, attribution):
+    services.saisie_attribution_signifier(
+        acteur=clerc, procedure=attribution, signifie_le=paris(2026, 3, 2), tiers_saisi="B"
+    )
+    client.force_login(clerc)
+    p = _prefixe(attribution, "denoncer")
+    reponse = client.post(
+        _etape(attribution, "denoncer"),
+        {f"{p}-le_0": "2026-03-12", f"{p}-le_1": "09:00", "retour": "detail"},
+    )
+    assert reponse.status_code == 400
+    assert reponse.templates[0].name == "procedures/detail.html"
+    page = reponse.content.decode()
+    debut = page.index(f'id="etape-{attribution.pk}-denoncer" open')
+    bloc = page[debut : page.index("</details>", debut)]
+    assert "CPCE R211-3 : la saisie est dénoncée au débiteur dans un délai de huit jours" in bloc
+    assert 'value="2026-03-12"' in bloc
+    attribution.refresh_from_db()
+    assert attribution.etat == "saisie_signifiee"
