@@ -275,3 +275,61 @@ class DecisionForm(FormulaireAccessible):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class InterventionForm(FormulaireAccessible):
+    """Un autre créancier se joint à la saisie (R221-42 ; R212-1-17)."""
+
+    creancier = forms.ModelChoiceField(label="Créancier intervenant", queryset=None)
+    titre = forms.CharField(
+        label="Titre exécutoire invoqué",
+        max_length=300,
+        help_text="Nature, date, juridiction (R221-42).",
+    )
+    montant = MontantField(label="Créance déclarée (principal, frais et intérêts échus)")
+    acte_le = DateHeureField(label="Acte signifié au premier saisissant le")
+    commandement_le = forms.DateField(
+        label="Commandement de l'intervenant le",
+        required=False,
+        widget=DateInput,
+        help_text="Saisie des rémunérations : un mois avant l'intervention (L212-2 al. 3).",
+    )
+
+    def __init__(self, *args, procedure, **kwargs):
+        kwargs.setdefault("prefix", f"i{procedure.pk}")
+        super().__init__(*args, **kwargs)
+        from dossiers.models import Creancier
+
+        self.fields["creancier"].queryset = Creancier.objects.filter(
+            etude_id=procedure.etude_id
+        ).exclude(pk=procedure.dossier.creancier_id)
+        if procedure.type != "saisie_remunerations":
+            del self.fields["commandement_le"]
+
+
+class InterventionDateForm(FormulaireAccessible):
+    """Dénonciation (date et heure) ou inscription au registre (date) d'une intervention."""
+
+    def __init__(self, *args, intervention, avec_heure: bool, **kwargs):
+        kwargs.setdefault("prefix", f"iv{intervention.pk}")
+        super().__init__(*args, **kwargs)
+        self.fields["le"] = (
+            DateHeureField(label="Dénoncée au débiteur le")
+            if avec_heure
+            else forms.DateField(label="Inscrite au registre le", widget=DateInput)
+        )
+
+
+class RepartitionForm(FormulaireAccessible):
+    """Répartir des sommes entre les créanciers (C. civ. 2285 ; L221-6 ; R212-1-23)."""
+
+    le = forms.DateField(label="Date de la répartition", widget=DateInput)
+    montant = MontantField(label="Somme à répartir")
+    creance_saisissant = MontantField(
+        label="Créance restante du premier saisissant",
+        help_text="Lue au décompte du dossier (principal, intérêts et frais restant dus).",
+    )
+
+    def __init__(self, *args, procedure, **kwargs):
+        kwargs.setdefault("prefix", f"r{procedure.pk}")
+        super().__init__(*args, **kwargs)

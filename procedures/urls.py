@@ -23,6 +23,26 @@ urlpatterns = [
         views.procedure_approbation_demander,
         name="procedure_approbation_demander",
     ),
+    path(
+        "procedures/<int:pk>/interventions/",
+        views.intervention_former,
+        name="procedure_intervention_former",
+    ),
+    path(
+        "procedures/<int:pk>/repartitions/",
+        views.repartition_effectuer,
+        name="procedure_repartition",
+    ),
+    path(
+        "interventions/<int:pk>/denoncer/",
+        views.intervention_denoncer,
+        name="intervention_denoncer",
+    ),
+    path(
+        "interventions/<int:pk>/inscrire/",
+        views.intervention_inscrire,
+        name="intervention_inscrire",
+    ),
     path("delais/", views.delais_tableau, name="delais_tableau"),
     path("delais/abonnement/", views.delais_abonnement, name="delais_abonnement"),
     path(

@@ -26,6 +26,30 @@ def _procedure_a(o):
     return o["procedure"]
 
 
+def _intervention_a(o):
+    """Une opposition d'un autre créancier de A sur une saisie-vente de A (écrite par l'ORM :
+    seule compte ici l'appartenance à l'étude)."""
+    if "intervention" not in o:
+        from django.utils import timezone
+
+        from procedures.models import Intervention
+        from tests.factories import creer_creancier, creer_procedure
+
+        vente = creer_procedure(
+            acteur=o["dossier"].clerc, type="saisie_vente", dossier=o["dossier"]
+        )
+        o["intervention"] = Intervention.objects.create(
+            etude_id=vente.etude_id,
+            procedure=vente,
+            creancier=creer_creancier(etude=vente.etude, raison_sociale="Opposant A"),
+            titre="Jugement",
+            montant=Decimal("100.00"),
+            acte_le=timezone.now(),
+            cree_par=o["dossier"].clerc,
+        )
+    return o["intervention"]
+
+
 def _approbation_a(o):
     """Une demande d'approbation en attente sur la procédure de A."""
     if "approbation" not in o:
@@ -216,6 +240,10 @@ ROUTES_A_ARGUMENTS = {
         "transition": "signifier",
     },
     "approbation_decider": lambda o: {"pk": _approbation_a(o).pk},
+    "procedure_intervention_former": lambda o: {"pk": _procedure_a(o).pk},
+    "procedure_repartition": lambda o: {"pk": _procedure_a(o).pk},
+    "intervention_denoncer": lambda o: {"pk": _intervention_a(o).pk},
+    "intervention_inscrire": lambda o: {"pk": _intervention_a(o).pk},
     # Le flux iCalendar s'authentifie par son seul jeton : un jeton inconnu répond 404 (le
     # cloisonnement par utilisateur et par étude est testé dans test_vues_delais.py).
     "delais_ical": lambda o: {"jeton": "jeton-inconnu-de-quarante-trois-caracteres"},
@@ -267,6 +295,10 @@ ECRITURES = {
     "procedure_ouvrir",
     "procedure_etape",
     "procedure_approbation_demander",
+    "procedure_intervention_former",
+    "procedure_repartition",
+    "intervention_denoncer",
+    "intervention_inscrire",
     "delais_abonnement",
     "delais_abonnement_revoquer",
     # Réservées au principal clerc et au commissaire : 403 pour la lecture, en GET aussi.

@@ -13,6 +13,7 @@ from .base import (
 )
 from .calendrier import AbonnementCalendrier
 from .injonctions import InjonctionDePayer, PetitesCreances
+from .interventions import Intervention, PartRepartition, Repartition
 from .logement import ClauseResolutoire, Expulsion
 from .saisies import SaisieAttribution, SaisieRemunerations, SaisieVente
 
@@ -35,11 +36,14 @@ __all__ = [
     "Delai",
     "Expulsion",
     "InjonctionDePayer",
+    "Intervention",
     "MachineProcedure",
     "NatureDelai",
+    "PartRepartition",
     "PetitesCreances",
     "Procedure",
     "RegleApprobation",
+    "Repartition",
     "SaisieAttribution",
     "SaisieRemunerations",
     "SaisieVente",

@@ -4,6 +4,12 @@ from .coeur import (
     ApprobationRequise,
     Ouverture,
 )
+from .interventions import (
+    intervention_denoncer,
+    intervention_former,
+    intervention_inscrire,
+    repartition_effectuer,
+)
 from .logement import (
     clause_resolutoire_abandonner,
     clause_resolutoire_assigner,
@@ -117,8 +123,12 @@ __all__ = [
     "petites_creances_enregistrer_accord",
     "petites_creances_enregistrer_refus",
     "petites_creances_envoyer_lettre",
+    "intervention_denoncer",
+    "intervention_former",
+    "intervention_inscrire",
     "procedure_ouvrir",
     "regle_approbation_definir",
+    "repartition_effectuer",
     "saisie_attribution_abandonner",
     "saisie_attribution_constater_paiement",
     "saisie_attribution_delivrer_certificat_non_contestation",

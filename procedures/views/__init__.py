@@ -8,6 +8,12 @@ from .delais import (
     delais_ical,
     delais_tableau,
 )
+from .interventions import (
+    intervention_denoncer,
+    intervention_former,
+    intervention_inscrire,
+    repartition_effectuer,
+)
 from .procedures import (
     procedure_approbation_demander,
     procedure_detail,
@@ -23,8 +29,12 @@ __all__ = [
     "delais_abonnement_revoquer",
     "delais_ical",
     "delais_tableau",
+    "intervention_denoncer",
+    "intervention_former",
+    "intervention_inscrire",
     "procedure_approbation_demander",
     "procedure_detail",
     "procedure_etape",
     "procedure_ouvrir",
+    "repartition_effectuer",
 ]

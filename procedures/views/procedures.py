@@ -227,7 +227,41 @@ def _contexte_page(request, procedure, refus=None) -> dict:
         if request.user.peut_ecrire
         else [],
         "delais": list(procedure.delais.order_by("echeance", "id")),
+        **_contexte_interventions(request, procedure),
         "approbations": approbations,
         "chronologie": _chronologie(evenements),
         "rubrique": "dossiers",
+    }
+
+
+def _contexte_interventions(request, procedure) -> dict:
+    """Saisie-vente et saisie des rémunérations : interventions, répartitions, formulaires."""
+    if procedure.type not in ("saisie_vente", "saisie_remunerations"):
+        return {"avec_interventions": False}
+    from django.utils import timezone
+
+    from ..forms import InterventionForm, RepartitionForm
+    from ..services.interventions import deja_reparti, intervention_caduque
+
+    aujourd_hui = timezone.localdate()
+    interventions = list(procedure.interventions.select_related("creancier", "procedure"))
+    for intervention in interventions:
+        intervention.caduque = intervention_caduque(
+            intervention, le=aujourd_hui, calendrier=procedure.etude.calendrier
+        )
+    repartitions = list(
+        procedure.repartitions.prefetch_related("parts__creancier").order_by("le", "id")
+    )
+    ecrire = request.user.peut_ecrire and not procedure.est_close
+    return {
+        "avec_interventions": True,
+        "interventions": interventions,
+        "repartitions": repartitions,
+        "reste_a_repartir": (procedure.total_verse or 0) - deja_reparti(procedure)
+        if procedure.type == "saisie_remunerations"
+        else None,
+        "formulaire_intervention": InterventionForm(procedure=procedure) if ecrire else None,
+        "formulaire_repartition": RepartitionForm(procedure=procedure)
+        if request.user.peut_ecrire
+        else None,
     }

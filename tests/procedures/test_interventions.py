@@ -1,0 +1,311 @@
+"""Interventions d'autres créanciers et répartition par contribution (C. civ. 2285) ;
+saisie-vente (L221-1 al. 2, R221-41, R221-42, L221-6) et saisie des rémunérations
+(L212-2 al. 3, R212-1-17, R212-1-23). Chiffres calculés à la main dans les commentaires."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from etude.errors import RegleMetier
+from etude.models import Evenement
+from procedures import services
+from procedures.models import Delai, PartRepartition
+from procedures.repartition import repartir
+from tests.factories import creer_creancier, creer_procedure
+from tests.procedures.outils import paris
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+# --- La clé de répartition, seule ---------------------------------------------------------
+
+
+def _parts(disponible, creances):
+    parts, reliquat = repartir(D(disponible), [(cle, D(c)) for cle, c in creances])
+    return [str(p.part) for p in parts], str(reliquat)
+
+
+def test_repartition_au_prorata_exact():
+    # 1 000 € pour 3 000 + 1 500 + 500 = 5 000 € : 60 %, 30 %, 10 %.
+    assert _parts("1000.00", [("A", "3000"), ("B", "1500"), ("C", "500")]) == (
+        ["600.00", "300.00", "100.00"],
+        "0.00",
+    )
+
+
+def test_repartition_centimes_aux_plus_forts_restes():
+    # 412,50 € pour 2 400 € et 1 150 € (3 550 €) :
+    # A : 412,50 × 2 400 / 3 550 = 278,8732… -> 278,87 ; B : 412,50 × 1 150 / 3 550 =
+    # 133,6267… -> 133,62 ; il reste 0,01 €, au plus fort reste (B, 0,0067 > 0,0032).
+    assert _parts("412.50", [("A", "2400.00"), ("B", "1150.00")]) == (
+        ["278.87", "133.63"],
+        "0.00",
+    )
+    # 100 € pour trois créances égales : 33,33 × 3 = 99,99 ; le centime va au premier.
+    assert _parts("100.00", [("A", "1000"), ("B", "1000"), ("C", "1000")]) == (
+        ["33.34", "33.33", "33.33"],
+        "0.00",
+    )
+
+
+def test_repartition_ne_paie_pas_au_dela_des_creances():
+    # 500 € pour 300 + 100 : chacun est rempli, 100 € reviennent au débiteur.
+    assert _parts("500.00", [("A", "300.00"), ("B", "100.00")]) == (
+        ["300.00", "100.00"],
+        "100.00",
+    )
+
+
+# --- Saisie des rémunérations ----------------------------------------------------------------
+
+
+@pytest.fixture
+def saisie(clerc):
+    procedure = creer_procedure(acteur=clerc, type="saisie_remunerations")
+    services.saisie_remunerations_signifier_commandement(
+        acteur=clerc, procedure=procedure, le=paris(2026, 1, 5)
+    )
+    services.saisie_remunerations_inscrire_commandement(
+        acteur=clerc, procedure=procedure, le=date(2026, 1, 5)
+    )
+    services.saisie_remunerations_designer_repartiteur(
+        acteur=clerc, procedure=procedure, le=date(2026, 1, 20), repartiteur="Me Répartiteur"
+    )
+    services.saisie_remunerations_signifier_pv_saisie(
+        acteur=clerc, procedure=procedure, le=paris(2026, 2, 6), employeur="ACME"
+    )
+    services.saisie_remunerations_denoncer(
+        acteur=clerc, procedure=procedure, le=paris(2026, 2, 13)
+    )
+    services.saisie_remunerations_enregistrer_declaration_employeur(
+        acteur=clerc, procedure=procedure, le=date(2026, 2, 18)
+    )
+    return procedure
+
+
+@pytest.fixture
+def autre(clerc):
+    return creer_creancier(etude=clerc.etude, raison_sociale="Crédit du Rhône SA")
+
+
+def _intervenir(clerc, saisie, autre, acte_le, commandement_le=date(2026, 1, 20)):
+    return services.intervention_former(
+        acteur=clerc,
+        procedure=saisie,
+        creancier=autre,
+        titre="Jugement du tribunal judiciaire de Lyon du 3 novembre 2025",
+        montant=D("1150.00"),
+        acte_le=acte_le,
+        commandement_le=commandement_le,
+    )
+
+
+def test_intervention_un_mois_apres_son_commandement_L212_2(clerc, saisie, autre):
+    # Commandement de l'intervenant le mardi 20 janvier : + 1 mois = vendredi 20 février ;
+    # l'intervention est possible à partir du 21.
+    with pytest.raises(RegleMetier, match="L212-2"):
+        _intervenir(clerc, saisie, autre, paris(2026, 2, 20))
+    with pytest.raises(RegleMetier, match="L212-2 al. 3"):
+        _intervenir(clerc, saisie, autre, paris(2026, 2, 23), commandement_le=None)
+    intervention = _intervenir(clerc, saisie, autre, paris(2026, 2, 23))
+    # R212-1-17 : lundi 23 février + 8 jours = mardi 3 mars, à peine de caducité.
+    delai = Delai.objects.get(procedure=saisie, code="sr_intervention_denonciation")
+    assert (delai.echeance, delai.article) == (date(2026, 3, 3), "CPCE R212-1-17")
+    with pytest.raises(RegleMetier, match="R212-1-17"):
+        services.intervention_denoncer(
+            acteur=clerc, intervention=intervention, le=paris(2026, 3, 4)
+        )
+    services.intervention_denoncer(acteur=clerc, intervention=intervention, le=paris(2026, 3, 2))
+    delai.refresh_from_db()
+    assert delai.statut == "respecte"
+    assert Evenement.objects.filter(action="intervention_former").count() == 1
+
+
+def test_repartition_entre_saisissant_et_intervenant_inscrit(clerc, saisie, autre):
+    intervention = _intervenir(clerc, saisie, autre, paris(2026, 2, 23))
+    services.intervention_denoncer(acteur=clerc, intervention=intervention, le=paris(2026, 2, 25))
+    services.saisie_remunerations_enregistrer_versement(
+        acteur=clerc, procedure=saisie, le=date(2026, 3, 5), montant=D("412.50")
+    )
+    # Non inscrite au registre : l'intervenant ne prend pas part (R212-1-23) ; le
+    # saisissant (créance restante 2 400 €) reçoit tout.
+    seul = services.repartition_effectuer(
+        acteur=clerc, procedure=saisie, le=date(2026, 3, 6), montant=D("100.00"),
+        creance_saisissant=D("2400.00"),
+    )  # fmt: skip
+    assert [(p.creance, p.part) for p in seul.parts.all()] == [(D("2400.00"), D("100.00"))]
+    # Un seul créancier : prochaine répartition dans le mois (6 avril).
+    assert Delai.objects.get(procedure=saisie, code="sr_repartition").echeance == date(2026, 4, 6)
+    services.intervention_inscrire(acteur=clerc, intervention=intervention, le=date(2026, 2, 23))
+    # Reste 312,50 € : 2 300 € (2 400 - 100) et 1 150 € = 3 450 €.
+    # Saisissant : 312,50 × 2 300 / 3 450 = 208,3333… -> 208,33 ; intervenant :
+    # 312,50 × 1 150 / 3 450 = 104,1666… -> 104,16, plus le centime restant -> 104,17.
+    with pytest.raises(RegleMetier, match="312.50 € versés"):
+        services.repartition_effectuer(
+            acteur=clerc, procedure=saisie, le=date(2026, 4, 3), montant=D("312.51"),
+            creance_saisissant=D("2300.00"),
+        )  # fmt: skip
+    deux = services.repartition_effectuer(
+        acteur=clerc, procedure=saisie, le=date(2026, 4, 3), montant=D("312.50"),
+        creance_saisissant=D("2300.00"),
+    )  # fmt: skip
+    assert [(p.creancier_id, p.creance, p.part) for p in deux.parts.all()] == [
+        (saisie.dossier.creancier_id, D("2300.00"), D("208.33")),
+        (autre.pk, D("1150.00"), D("104.17")),
+    ]
+    # Plusieurs créanciers : au moins toutes les six semaines (3 avril + 42 jours = 15 mai).
+    ouvert = Delai.objects.get(procedure=saisie, code="sr_repartition", statut="ouvert")
+    assert ouvert.echeance == date(2026, 5, 15)
+    evenement = Evenement.objects.filter(action="repartition_effectuer").latest("id")
+    assert "208.33" in evenement.libelle and "104.17" in evenement.libelle
+
+
+def test_intervention_caduque_exclue_de_la_repartition(clerc, saisie, autre):
+    intervention = _intervenir(clerc, saisie, autre, paris(2026, 2, 23))
+    services.intervention_inscrire(acteur=clerc, intervention=intervention, le=date(2026, 2, 23))
+    services.saisie_remunerations_enregistrer_versement(
+        acteur=clerc, procedure=saisie, le=date(2026, 3, 5), montant=D("412.50")
+    )
+    # Pas dénoncée au 3 mars : caduque le 4 (R212-1-17), le saisissant reçoit tout.
+    repartition = services.repartition_effectuer(
+        acteur=clerc, procedure=saisie, le=date(2026, 3, 6), montant=D("412.50"),
+        creance_saisissant=D("2400.00"),
+    )  # fmt: skip
+    assert list(repartition.parts.values_list("part", flat=True)) == [D("412.50")]
+
+
+def test_intervention_avant_le_proces_verbal_refusee(clerc, autre):
+    procedure = creer_procedure(acteur=clerc, type="saisie_remunerations")
+    with pytest.raises(RegleMetier, match="R212-1-16"):
+        _intervenir(clerc, procedure, autre, paris(2026, 2, 23))
+
+
+# --- Saisie-vente : opposition et répartition amiable du prix (L221-6) ------------------------
+
+
+@pytest.fixture
+def vente(clerc):
+    procedure = creer_procedure(acteur=clerc, type="saisie_vente")
+    services.saisie_vente_signifier_commandement(
+        acteur=clerc, procedure=procedure, le=paris(2026, 3, 2)
+    )
+    services.saisie_vente_dresser_pv_saisie(
+        acteur=clerc, procedure=procedure, le=paris(2026, 3, 11), debiteur_present=True
+    )
+    return procedure
+
+
+def test_opposition_puis_repartition_du_prix_de_la_vente_amiable(clerc, vente, autre):
+    troisieme = creer_creancier(etude=clerc.etude, raison_sociale="Énergie du Sud SA")
+    for creancier, montant, jour in ((autre, "1500.00", 16), (troisieme, "500.00", 17)):
+        opposition = services.intervention_former(
+            acteur=clerc,
+            procedure=vente,
+            creancier=creancier,
+            titre="Ordonnance d'injonction de payer exécutoire",
+            montant=D(montant),
+            acte_le=paris(2026, 3, jour),
+        )
+        services.intervention_denoncer(
+            acteur=clerc, intervention=opposition, le=paris(2026, 3, jour, 15)
+        )
+    # Avant la vente, pas de répartition (L221-6 : elle porte sur le prix).
+    with pytest.raises(RegleMetier, match="L221-6"):
+        services.repartition_effectuer(
+            acteur=clerc, procedure=vente, le=date(2026, 4, 1), montant=D("1000.00"),
+            creance_saisissant=D("3000.00"),
+        )  # fmt: skip
+    services.saisie_vente_realiser_vente_amiable(
+        acteur=clerc, procedure=vente, le=date(2026, 4, 8)
+    )
+    # Prix 1 000 € ; créances 3 000 + 1 500 + 500 = 5 000 € : 600, 300, 100.
+    repartition = services.repartition_effectuer(
+        acteur=clerc, procedure=vente, le=date(2026, 4, 10), montant=D("1000.00"),
+        creance_saisissant=D("3000.00"),
+    )  # fmt: skip
+    assert list(repartition.parts.values_list("part", flat=True)) == [
+        D("600.00"),
+        D("300.00"),
+        D("100.00"),
+    ]
+    # Après la vente, plus d'opposition possible (R221-41 : avant la vérification des biens).
+    with pytest.raises(RegleMetier, match="R221-41"):
+        services.intervention_former(
+            acteur=clerc,
+            procedure=vente,
+            creancier=troisieme,
+            titre="Jugement",
+            montant=D("200.00"),
+            acte_le=paris(2026, 4, 13),
+        )
+    assert PartRepartition.objects.count() == 3
+
+
+def test_opposition_sans_saisie_refusee(clerc, autre):
+    procedure = creer_procedure(acteur=clerc, type="saisie_vente")
+    with pytest.raises(RegleMetier, match="L221-1 al. 2"):
+        services.intervention_former(
+            acteur=clerc,
+            procedure=procedure,
+            creancier=autre,
+            titre="Jugement",
+            montant=D("200.00"),
+            acte_le=paris(2026, 3, 2),
+        )
+
+
+# --- Écrans -------------------------------------------------------------------------------
+
+
+def test_opposition_et_repartition_par_les_formulaires(client, clerc, vente, autre):
+    from django.urls import reverse
+
+    client.force_login(clerc)
+    page = client.get(reverse("procedure_detail", args=[vente.pk])).content.decode()
+    assert "Oppositions d&#x27;autres créanciers" in page or "Oppositions d'autres" in page
+    p = f"i{vente.pk}"
+    reponse = client.post(
+        reverse("procedure_intervention_former", args=[vente.pk]),
+        {
+            f"{p}-creancier": str(autre.pk),
+            f"{p}-titre": "Jugement du TJ de Lyon du 3 novembre 2025",
+            f"{p}-montant": "1 500,00",
+            f"{p}-acte_le_0": "2026-03-16",
+            f"{p}-acte_le_1": "10:00",
+        },
+    )
+    assert reponse.status_code == 302
+    opposition = vente.interventions.get()
+    assert opposition.montant == D("1500.00")
+    # Un dimanche : refusé, le message (article compris) sur le formulaire, pas d'écriture.
+    reponse = client.post(
+        reverse("procedure_intervention_former", args=[vente.pk]),
+        {
+            f"{p}-creancier": str(autre.pk),
+            f"{p}-titre": "Autre jugement",
+            f"{p}-montant": "200",
+            f"{p}-acte_le_0": "2026-03-15",
+            f"{p}-acte_le_1": "10:00",
+        },
+    )
+    assert reponse.status_code == 400
+    assert "CPC 664 : aucune mesure d&#x27;exécution ni signification un dimanche" in (
+        reponse.content.decode()
+    )
+    assert vente.interventions.count() == 1
+    services.saisie_vente_realiser_vente_amiable(
+        acteur=clerc, procedure=vente, le=date(2026, 4, 8)
+    )
+    r = f"r{vente.pk}"
+    reponse = client.post(
+        reverse("procedure_repartition", args=[vente.pk]),
+        {f"{r}-le": "2026-04-10", f"{r}-montant": "900,00", f"{r}-creance_saisissant": "3000"},
+    )
+    assert reponse.status_code == 302
+    page = client.get(reverse("procedure_detail", args=[vente.pk])).content.decode()
+    # 900 € pour 3 000 et 1 500 (4 500) : 600 et 300.
+    assert "600,00\u00a0EUR sur 3\u202f000,00\u00a0EUR" in page
+    assert "300,00\u00a0EUR sur 1\u202f500,00\u00a0EUR" in page
