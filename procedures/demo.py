@@ -76,10 +76,62 @@ class Scenario:
     etat: str  # l'état où la démo doit laisser la procédure
     pas: list[Pas] = field(default_factory=list)
     debiteur: str | None = None  # clé du débiteur ; par défaut le premier du dossier
+    # Après les étapes, à la création seulement : interventions, répartitions.
+    apres: Callable | None = None
 
 
 def P(nom: str, en_attente: bool = False, **arguments) -> Pas:  # noqa: N802 - tableau
     return Pas(nom, arguments, en_attente)
+
+
+def _opposition_et_repartition(ctx: ContexteDemo, procedure, acteur) -> None:
+    """Saisie-vente chez M. Santini : M. Garnier, qui a son propre titre contre lui, forme
+    opposition (L221-1 al. 2) ; le prix de la vente amiable, 4 200 €, est réparti par
+    contribution (C. civ. 2285) : 7 845 € et 4 380 € de créances, soit 2 695,21 € et
+    1 504,79 €."""
+    opposition = services.intervention_former(
+        acteur=acteur,
+        procedure=procedure,
+        creancier=ctx.creanciers["garnier"],
+        titre="Titre du commissaire de justice pour chèque impayé (CMF L131-73), CNP 0457",
+        montant=M("4380.00"),
+        acte_le=dt(42)(ctx),
+    )
+    services.intervention_denoncer(acteur=acteur, intervention=opposition, le=dt(42, 15)(ctx))
+    procedure = services.saisie_vente_realiser_vente_amiable(
+        acteur=acteur, procedure=procedure, le=d(20)(ctx)
+    )
+    services.repartition_effectuer(
+        acteur=acteur,
+        procedure=procedure,
+        le=d(15)(ctx),
+        montant=M("4200.00"),
+        creance_saisissant=M("7845.00"),
+    )
+
+
+def _intervention_et_repartition(ctx: ContexteDemo, procedure, acteur) -> None:
+    """Saisie des rémunérations de Mme D'Arcy : la Caisse intervient (son commandement deux
+    mois plus tôt, L212-2 al. 3), dénonce et inscrit (R212-1-17) ; les 825 € versés sont
+    répartis entre les deux créanciers inscrits (R212-1-23)."""
+    intervention = services.intervention_former(
+        acteur=acteur,
+        procedure=procedure,
+        creancier=ctx.creanciers["caisse"],
+        titre="Contrainte du directeur de la caisse, CTR-2025-518",
+        montant=M("2310.00"),
+        acte_le=dt(30)(ctx),
+        commandement_le=d(70)(ctx),
+    )
+    services.intervention_denoncer(acteur=acteur, intervention=intervention, le=dt(28)(ctx))
+    services.intervention_inscrire(acteur=acteur, intervention=intervention, le=d(28)(ctx))
+    services.repartition_effectuer(
+        acteur=acteur,
+        procedure=procedure,
+        le=d(4)(ctx),
+        montant=M("825.00"),
+        creance_saisissant=M("9870.25"),
+    )
 
 
 M = Decimal
@@ -106,8 +158,9 @@ SCENARIOS = [
     Scenario("CIPA-CTR-2025-311", "saisie_vente", "vente_amiable_realisee", [
         P("signifier_commandement", le=dt(60)),
         P("dresser_pv_saisie", le=dt(45), debiteur_present=True),
-        P("transmettre_propositions", le=d(40)),
-        P("realiser_vente_amiable", le=d(20))]),
+        P("transmettre_propositions", le=d(40))],
+        # Opposition, vente amiable, répartition du prix : dans _opposition_et_repartition.
+        apres=_opposition_et_repartition),
     Scenario("FD-F24-0950", "saisie_vente", "vente_forcee_publicite", [
         P("signifier_commandement", le=dt(90)),
         P("dresser_pv_saisie", le=dt(75), debiteur_present=True),
@@ -277,7 +330,8 @@ SCENARIOS = [
         P("denoncer", le=dt(41)),
         P("enregistrer_declaration_employeur", le=d(38)),
         P("enregistrer_versement", le=d(33), montant=M("412.50")),
-        P("enregistrer_versement", le=d(5), montant=M("412.50"))]),
+        P("enregistrer_versement", le=d(5), montant=M("412.50"))],
+        apres=_intervention_et_repartition),
     Scenario("CSE-IMMO-1203", "saisie_remunerations", "fin_emploi", [
         P("signifier_commandement", le=dt(85)),
         P("inscrire_commandement", le=d(83)),
@@ -465,6 +519,8 @@ def etape_procedures(ctx: ContexteDemo) -> None:
         )
         for pas in scenario.pas:
             procedure = _executer_pas(ctx, procedure, pas, acteur, principal)
+        if scenario.apres is not None:
+            scenario.apres(ctx, procedure, acteur)
     # La nuit de la veille, sur la seule étude de démonstration : délais échus, caducités,
     # péremptions, non avenues et silences, journalisés comme par `manage.py nuit`.
     passe_delais(ctx.aujourd_hui - timedelta(days=1), etude_id=ctx.etude.pk)

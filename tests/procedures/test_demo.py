@@ -1,6 +1,7 @@
 """`manage.py demo` : des procédures de chaque sorte dans chacun de leurs états (CONTRAT)."""
 
 from collections import defaultdict
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management import call_command
 
 from etude.models import Evenement
 from procedures import demo
-from procedures.models import MODELES, Approbation, Delai, Procedure
+from procedures.models import MODELES, Approbation, Delai, Intervention, Procedure, Repartition
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,25 @@ def test_les_procedures_passent_par_les_services_et_la_nuit():
     en_attente = Approbation.objects.filter(decision="")
     assert en_attente.count() == 1
     assert en_attente.get().transition == "dresser_pv_expulsion"
+    # Une opposition en saisie-vente, une intervention en saisie des rémunérations, et leurs
+    # répartitions par contribution (C. civ. 2285) : 4 200 € pour 7 845 € et 4 380 €
+    # (12 225 €) : 4 200 × 7 845 / 12 225 = 2 695,2147… -> 2 695,21 ; 4 200 × 4 380 / 12 225
+    # = 1 504,7852… -> 1 504,78 ; le centime restant au plus fort reste (0,0052 contre
+    # 0,0047) : 2 695,21 et 1 504,79.
+    assert Intervention.objects.count() == 2
+    vente = Repartition.objects.get(procedure__type="saisie_vente")
+    assert list(vente.parts.values_list("part", flat=True)) == [
+        Decimal("2695.21"),
+        Decimal("1504.79"),
+    ]
+    # 825 € pour 9 870,25 € et 2 310 € (12 180,25 €) : 825 × 9 870,25 / 12 180,25 =
+    # 668,5376… -> 668,53 ; 825 × 2 310 / 12 180,25 = 156,4623… -> 156,46 ; le centime
+    # restant va au plus fort reste (0,0076 contre 0,0023) : 668,54 et 156,46.
+    remunerations = Repartition.objects.get(procedure__type="saisie_remunerations")
+    assert list(remunerations.parts.values_list("part", flat=True)) == [
+        Decimal("668.54"),
+        Decimal("156.46"),
+    ]
 
 
 def test_une_seconde_execution_ne_cree_rien():
