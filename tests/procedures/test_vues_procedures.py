@@ -2,6 +2,7 @@
 service ; refus du droit, attente d'approbation et erreurs de saisie deviennent des messages
 en français ; rien n'est écrit à moitié."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -393,9 +394,29 @@ def test_etape_refusee_depuis_la_page_de_la_procedure_y_revient(client, clerc, a
     assert reponse.status_code == 400
     assert reponse.templates[0].name == "procedures/detail.html"
     page = reponse.content.decode()
-    debut = page.index(f'id="etape-{attribution.pk}-denoncer" open')
+    ouverte = f'id="etape-{attribution.pk}-denoncer" open'
+    assert ouverte in page, re.findall(r'<details class="etape"[^>]*>|role="alert"[^<]*', page)
+    debut = page.index(ouverte)
     bloc = page[debut : page.index("</details>", debut)]
     assert "CPCE R211-3 : la saisie est dénoncée au débiteur dans un délai de huit jours" in bloc
     assert 'value="2026-03-12"' in bloc
     attribution.refresh_from_db()
     assert attribution.etat == "saisie_signifiee"
+
+
+def test_identifiants_html_sans_separateur_de_milliers(client, clerc):
+    """USE_THOUSAND_SEPARATOR : « 12 345 » dans un id ou un nom de champ casserait l'ancre
+    de la fiche et le formulaire d'étape dès la millième procédure."""
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "SELECT setval(pg_get_serial_sequence('procedures_procedure', 'id'), 12344)"
+        )
+    procedure = creer_procedure(acteur=clerc, type="saisie_attribution")
+    assert procedure.pk == 12345
+    client.force_login(clerc)
+    fiche = client.get(procedure.dossier.get_absolute_url()).content.decode()
+    assert 'id="procedure-12345"' in fiche
+    assert 'id="etape-12345-signifier"' in fiche
+    assert 'name="p12345-signifier-tiers_saisi"' in fiche
