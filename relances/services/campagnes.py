@@ -406,8 +406,9 @@ def campagne_lancer(*, etude, le: date, acteur=None, origine: str = Campagne.Ori
     Rejouée pour la même journée, la passe ne crée rien de plus (contrainte unique dossier +
     étape ; la campagne de nuit d'une journée est unique)."""
     _exiger_ecriture(acteur)
+    nouvelle = True
     if origine == Campagne.Origine.NUIT:
-        campagne, _ = Campagne.objects.get_or_create(
+        campagne, nouvelle = Campagne.objects.get_or_create(
             etude=etude, le=le, origine=origine, defaults={"lancee_par": acteur}
         )
     else:
@@ -435,6 +436,13 @@ def campagne_lancer(*, etude, le: date, acteur=None, origine: str = Campagne.Ori
             [etude.pk, le],
         )
         lettres = curseur.fetchone()[0]
+    if not nouvelle and not (crees or affectes or any(arrets.values())):
+        # La nuit rejouée pour la même journée n'écrit rien (ni compteur, ni événement) ;
+        # elle relance seulement ce qui reste à envoyer (tâches idempotentes).
+        taches = _envoyer_apres_validation(ids) + (1 if lettres else 0)
+        if lettres:
+            _lettres_apres_validation(etude.pk, le)
+        return Lancement(campagne, affectes, arrets, crees, taches)
     taches = _envoyer_apres_validation(ids)
     if lettres:
         _lettres_apres_validation(etude.pk, le)

@@ -191,7 +191,12 @@ def test_la_nuit_deux_fois_pour_la_meme_date_ne_cree_rien_de_plus(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         premier = executer_nuit(J0, parties=["relances"])
+        evenements = Evenement.objects.count()
+        campagne = Campagne.objects.values().get()
         second = executer_nuit(J0, parties=["relances"])
+    # Rien d'écrit à la seconde passe : ni envoi, ni compteur, ni événement.
+    assert Evenement.objects.count() == evenements
+    assert Campagne.objects.values().get() == campagne
     assert premier["parties"]["relances"]["resultat"]["envois"] == 2
     assert second["parties"]["relances"]["resultat"]["envois"] == 0
     assert Campagne.objects.filter(origine="nuit").count() == 1
