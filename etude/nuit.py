@@ -14,12 +14,15 @@ fonds détenus trop longtemps.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +78,55 @@ def memoire_max_mio() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+# Clé du verrou consultatif PostgreSQL de la nuit (« NUIT » en ASCII) : une seule passe à la
+# fois sur la base, quel que soit son lanceur (deux beat, un beat et `manage.py nuit`, une
+# tâche relivrée alors que la première tourne encore).
+VERROU_NUIT = 0x4E554954
+
+
+@contextlib.contextmanager
+def verrou_nuit() -> Iterator[bool]:
+    """Prend le verrou de la nuit sans attendre ; rend False s'il est déjà tenu.
+
+    Verrou de session (`pg_try_advisory_lock`) : il ne dépend d'aucune transaction (chaque
+    partie a les siennes) et PostgreSQL le rend dès que la connexion se ferme, y compris
+    quand le processus est tué (SIGKILL) : une passe interrompue ne bloque pas la suivante.
+    SQLite (développement) : pas de verrou, une seule passe y tourne de toute façon."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT pg_try_advisory_lock(%s)", [VERROU_NUIT])
+        obtenu = curseur.fetchone()[0]
+    try:
+        yield obtenu
+    finally:
+        if obtenu and connection.connection is not None:
+            with connection.cursor() as curseur:
+                curseur.execute("SELECT pg_advisory_unlock(%s)", [VERROU_NUIT])
+
+
 def executer_nuit(le: date, *, parties: list[str] | None = None) -> dict:
-    """Exécute les parties de la nuit pour la journée `le` ; rend le résumé."""
+    """Exécute les parties de la nuit pour la journée `le` ; rend le résumé.
+
+    Si une autre passe tient déjà le verrou, n'exécute rien et le dit (`deja_en_cours`)."""
+    with verrou_nuit() as obtenu:
+        if not obtenu:
+            logger.warning("Nuit du %s : une autre passe est en cours, rien fait.", le)
+            return {
+                "le": le.isoformat(),
+                "parties": {},
+                "echecs": {},
+                "deja_en_cours": True,
+                "duree_s": 0.0,
+                "memoire_max_mio": memoire_max_mio(),
+            }
+        return _executer(le, parties)
+
+
+def _executer(le: date, parties: list[str] | None) -> dict:
     debut = time.perf_counter()
-    resume: dict = {"le": le.isoformat(), "parties": {}, "echecs": {}}
+    resume: dict = {"le": le.isoformat(), "parties": {}, "echecs": {}, "deja_en_cours": False}
     for partie in PARTIES:
         if parties and partie.nom not in parties:
             continue

@@ -249,6 +249,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis : une tâche prise par un worker tué (acks tardifs) revient dans la file après ce délai
+# (kombu, `visibility_timeout`, secondes). Il doit dépasser la plus longue tâche (la nuit),
+# sinon elle serait relivrée pendant qu'elle tourne (le verrou de la nuit l'arrêterait).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITE_S", "3600"))
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -37,6 +37,12 @@ class Command(BaseCommand):
         else:
             le = journee_a_traiter()
         resume = executer_nuit(le, parties=options["partie"])
+        if resume.get("deja_en_cours"):
+            self.stdout.write(
+                f"Nuit du {resume['le']} : une autre passe de nuit est en cours (verrou "
+                "tenu) ; celle-ci n'a rien fait."
+            )
+            return
         if options["json"]:
             self.stdout.write(json.dumps(resume, ensure_ascii=False, indent=2, default=str))
         else:
