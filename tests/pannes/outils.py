@@ -220,3 +220,18 @@ def ecritures_de(etude) -> int:
         Ecriture.objects.filter(etude=etude).count()
         + Evenement.objects.filter(etude=etude).count()
     )
+
+
+def lire(sortie) -> str:
+    sortie.seek(0)
+    return sortie.read().decode(errors="replace")[-3000:]
+
+
+def verifier_etat_propre(etudes) -> None:
+    """B (la panne, puis la reprise) égale A (la nuit propre) ; A n'a pas bougé ; les deux
+    grands livres sont équilibrés."""
+    a, b = etudes["a"], etudes["b"]
+    assert differences(etudes["propre"], instantane(b)) == {}
+    assert differences(etudes["propre"], instantane(a)) == {}, "A a changé : travail doublé"
+    assert grand_livre_desequilibre(b) == {}
+    assert grand_livre_desequilibre(a) == {}

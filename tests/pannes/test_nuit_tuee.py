@@ -17,8 +17,9 @@ import time
 import pytest
 from django.db import connection
 
-from etude.models import Etude
 from tests.pannes import outils
+from tests.pannes.outils import lire as _lire
+from tests.pannes.outils import verifier_etat_propre as _verifier_etat_propre
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -26,42 +27,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="processus concurrents sur une vraie base"
     ),
 ]
-
-DOSSIERS = 60
-
-
-@pytest.fixture
-def deux_etudes():
-    """A générée et passée proprement (en processus à part), B générée à l'identique."""
-    le = outils.journee_de_test()
-    outils.generer(outils.SIRET_PROPRE, DOSSIERS)
-    a = Etude.objects.get(siret=outils.SIRET_PROPRE)
-    avant_nuit = outils.instantane(a)
-    with tempfile.TemporaryFile() as sortie:
-        debut = time.monotonic()
-        processus = outils.lancer_nuit(le, sortie)
-        assert processus.wait(180) == 0, _lire(sortie)
-        duree = time.monotonic() - debut
-    propre = outils.instantane(a)
-    assert outils.differences(avant_nuit, propre), "la nuit propre n'a rien écrit : test vide"
-    outils.generer(outils.SIRET_PANNE, DOSSIERS)
-    b = Etude.objects.get(siret=outils.SIRET_PANNE)
-    # Même génération : avant la nuit, B est dans l'état où était A.
-    assert outils.differences(avant_nuit, outils.instantane(b)) == {}
-    return {"le": le, "a": a, "b": b, "propre": propre, "duree": duree}
-
-
-def _lire(sortie) -> str:
-    sortie.seek(0)
-    return sortie.read().decode(errors="replace")[-3000:]
-
-
-def _verifier_etat_propre(etudes):
-    a, b = etudes["a"], etudes["b"]
-    assert outils.differences(etudes["propre"], outils.instantane(b)) == {}
-    assert outils.differences(etudes["propre"], outils.instantane(a)) == {}, "A a changé"
-    assert outils.grand_livre_desequilibre(b) == {}
-    assert outils.grand_livre_desequilibre(a) == {}
 
 
 def test_nuit_tuee_a_des_instants_aleatoires_puis_relancee_egale_l_execution_propre(
