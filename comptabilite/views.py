@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from actes.rendu import Pied, rendre_pdf
-from comptabilite import services
+from comptabilite import camt053, services
 from comptabilite.camt053 import ReleveInvalide
 from comptabilite.forms import (
     ContrePassationForm,
@@ -184,7 +184,10 @@ def releves(request):
     if request.method == "POST":
         if not request.user.peut_ecrire:
             raise PermissionDenied("Votre rôle ne permet pas d'importer un relevé.")
-        if formulaire.is_valid():
+        if formulaire.is_valid() and formulaire.cleaned_data["fichier"].size > camt053.TAILLE_MAX:
+            # Avant de lire : un envoi démesuré ne doit pas être chargé en mémoire.
+            formulaire.add_error("fichier", "Le fichier dépasse 200 Mo : découpez le relevé.")
+        elif formulaire.is_valid():
             fichier = formulaire.cleaned_data["fichier"]
             try:
                 resultat = services.releve_importer(
