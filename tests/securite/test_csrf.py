@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from tests.securite.outils import compter_lignes, toutes_les_routes, url
-from tests.test_isolation import objets_a  # noqa: F401 (fixture)
 
 # Champs plausibles : si la vérification CSRF manquait, le POST aurait de quoi écrire.
 DONNEES = {
@@ -40,7 +39,7 @@ def test_aucune_vue_n_est_exemptee_de_csrf():
     assert exemptees == []
 
 
-def test_post_sans_jeton_refuse_et_rien_ecrit_sur_chaque_route(principal_clerc, objets_a):  # noqa: F811
+def test_post_sans_jeton_refuse_et_rien_ecrit_sur_chaque_route(principal_clerc, objets_a):
     """Une seule fixture pour toutes les routes (la suite reste rapide) ; chaque échec est
     nommé. Les objets de A sont tous construits avant le premier compte."""
     from etude.models import Evenement
@@ -73,7 +72,7 @@ def test_post_anonyme_sans_jeton_refuse(clerc, nom):
     assert compter_lignes() == avant
 
 
-def test_temoin_le_meme_post_avec_son_jeton_passe_la_verification(principal_clerc, objets_a):  # noqa: F811
+def test_temoin_le_meme_post_avec_son_jeton_passe_la_verification(principal_clerc, objets_a):
     """Témoin : avec le jeton du cookie, la même requête n'est plus refusée par CSRF (le
     refus ci-dessus vient bien de la vérification, pas des droits)."""
     client = Client(enforce_csrf_checks=True)
