@@ -221,8 +221,13 @@ def _chronologie(evenements: list[Evenement]) -> list[dict]:
             if modele is not None:
                 try:
                     champ = modele._meta.get_field(cle.removesuffix("_id"))
-                    libelle = str(champ.verbose_name)
                 except FieldDoesNotExist:
+                    champ = None
+                # Une relation inverse (ManyToOneRel…) n'a pas de libellé : clé prise telle
+                # quelle, comme une clé qui n'est pas un champ.
+                if champ is not None and hasattr(champ, "verbose_name"):
+                    libelle = str(champ.verbose_name)
+                else:
                     champ = None
             changements.append(
                 {
