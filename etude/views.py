@@ -53,7 +53,8 @@ def contexte_interface(request):
 
 def _suivante(request, defaut: str = "bureau") -> str:
     cible = request.POST.get("next") or request.GET.get("next") or ""
-    if cible and url_has_allowed_host_and_scheme(
+    # Un chemin seulement : `redirect("mot")` chercherait une route nommée « mot » (500).
+    if cible.startswith("/") and url_has_allowed_host_and_scheme(
         cible, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return cible
