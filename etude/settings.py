@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "etude.middleware.DoubleFacteurMiddleware",
+    "etude.middleware.CaractereNulMiddleware",
     # AxesMiddleware en dernier, comme le demande la documentation de django-axes.
     "axes.middleware.AxesMiddleware",
 ]
