@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -181,8 +181,10 @@ def dossier_scenario(request, reference: str):
 
 
 def _clerc_demande(request) -> Utilisateur:
-    identifiant = request.GET.get("clerc")
+    identifiant = request.GET.get("clerc", "")
     if identifiant and request.user.est_principal:
+        if not identifiant.isdigit():  # ?clerc=abc : 404 comme un clerc inconnu, pas 500
+            raise Http404("Clerc inconnu.")
         return get_object_or_404(
             Utilisateur.objects.filter(etude_id=request.user.etude_id), pk=identifiant
         )
