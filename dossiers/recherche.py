@@ -94,6 +94,8 @@ def rechercher(qs: QuerySet, terme: str, *, limite: int = 20) -> list:
     if len(dernier) >= 3 and not dernier.isdigit():
         etapes.append([[(mot, False)] for mot in mots[:-1]] + [[(dernier, True)]])
     for etape in etapes:
+        if len(resultats) >= limite:
+            return resultats  # `_par_mots` lit l'index inversé dès l'appel : ne pas l'appeler
         completer(_par_mots(qs, etape, etude_id, besoin=limite + len(vus)))
     if len(resultats) < limite:
         approche = _variantes(mots)
