@@ -78,4 +78,8 @@ def _donnees_reference_apres_vidage(request):
 
         chargement.charger(apps)
         referentiel.vider_cache()
+        from actes import chargement as chargement_actes
+
+        chargement_actes.charger_textes(apps.get_model("actes", "TexteArticle"))
+        chargement_actes.charger_modeles(apps.get_model("actes", "ModeleActe"))
     yield
