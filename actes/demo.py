@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils import timezone
 from dossiers.services import DonneesDossier, DonneesTitre, dossier_ouvrir
 from etude.demo import Etape
 from etude.errors import DonneeManquante, RegleMetier
+from procedures.nuit import passe_delais
 
 
 def moment(jour: date, heure: int = 10, minute: int = 0) -> datetime:
@@ -495,6 +496,9 @@ def etape_actes(contexte) -> None:
         )
         contexte.dossiers[reference] = dossier
         mener(acteur=acteur, dossier=dossier, type_acte=type_acte)
+    # La nuit de la veille, comme procedures/demo.py : les délais des actes de janvier 2026
+    # sont échus ; la rejouer ici rend une seconde exécution de la démo sans effet.
+    passe_delais(contexte.aujourd_hui - timedelta(days=1), etude_id=contexte.etude.pk)
 
 
 def demo_etapes() -> list[Etape]:
