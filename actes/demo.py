@@ -474,7 +474,28 @@ def mener(*, acteur, dossier, type_acte: str, finaliser=True, signifier=True) ->
 # --- python manage.py demo -------------------------------------------------------------------
 
 CREANCIER_DEMO = "logis"
-DEBITEURS_DEMO = ["lefevre", "darcy", "muller", "rousseau", "ngoma", "chevalier", "dasilva"]
+DEBITEURS_DEMO = ["lefevre", "darcy", "muller", "ngoma", "leroy_s", "ozturk"]
+
+
+def _debiteurs_amiables(etude) -> list:
+    """Dossiers sans titre (phase amiable) : des débiteurs qui ont déjà un dossier amiable
+    dans la démo, dont la démo des relances (passée avant) a recueilli les consentements ;
+    sinon une seconde exécution de la démo en ajouterait."""
+    from dossiers.models import Debiteur, StatutSurendettement
+
+    return list(
+        Debiteur.objects.filter(
+            etude=etude,
+            type_personne="physique",
+            parties__dossier__phase="amiable",
+            emails__isnull=False,
+            telephones__mobile=True,
+        )
+        .exclude(parties__dossier__reference_creancier__startswith="ACTES-")
+        .exclude(surendettement_statut=StatutSurendettement.RECEVABLE)
+        .distinct()
+        .order_by("id")
+    )
 
 
 def etape_actes(contexte) -> None:
@@ -482,11 +503,15 @@ def etape_actes(contexte) -> None:
 
     acteur = contexte.utilisateurs["principal"]
     creancier = contexte.creanciers[CREANCIER_DEMO]
+    amiables = _debiteurs_amiables(contexte.etude)
     for rang, type_acte in enumerate(SCENARIOS):
         reference = f"ACTES-{rang + 1:02d}"
         if Dossier.objects.filter(etude=contexte.etude, reference_creancier=reference).exists():
             continue
-        debiteur = contexte.debiteurs[DEBITEURS_DEMO[rang % len(DEBITEURS_DEMO)]]
+        if type_acte in SANS_TITRE and amiables:
+            debiteur = amiables[rang % len(amiables)]
+        else:
+            debiteur = contexte.debiteurs[DEBITEURS_DEMO[rang % len(DEBITEURS_DEMO)]]
         dossier = dossier_pour(
             acteur=acteur,
             creancier=creancier,

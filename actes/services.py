@@ -184,7 +184,7 @@ def acte_controler(acte: Acte) -> conformite.Rapport:
 # --- Finalisation ---------------------------------------------------------------------------
 
 
-def _rendre_pdf(acte: Acte, html: str) -> bytes:
+def rendre_pdf(acte: Acte, html: str) -> bytes:
     # Le moteur de rendu (mise en page A4, pied de page, PDF/A, bornes) appartient à
     # actes.rendu ; importé à l'appel.
     from django.template.loader import render_to_string
@@ -226,7 +226,7 @@ def acte_finaliser(
     final = conformite.controler(acte.type, donnees_controle(acte), html)
     if not final.conforme:
         raise RegleMetier("Le texte final n'est pas conforme.\n" + final.resume())
-    pdf = _rendre_pdf(acte, html)
+    pdf = rendre_pdf(acte, html)
     repertoire.save(update_fields=["dernier_numero"])
     maintenant = timezone.now()
     acte.numero = numero

@@ -223,6 +223,34 @@ def _lot_reversements_a(o):
     return o["lot_reversements"]
 
 
+def _acte_a(o):
+    """Un brouillon d'acte (mise en demeure) du dossier de A."""
+    if "acte" not in o:
+        from actes.services import acte_rediger
+
+        o["acte"] = acte_rediger(
+            acteur=o["dossier"].clerc,
+            dossier=o["dossier"],
+            type_acte="mise_en_demeure",
+            date_acte=date(2026, 1, 15),
+        )
+    return o["acte"]
+
+
+def _modele_a(o):
+    """Une version du modèle d'acte propre à l'étude A."""
+    if "modele" not in o:
+        from actes.models import ModeleActe
+
+        o["modele"] = ModeleActe.objects.create(
+            etude=o["dossier"].etude,
+            type_acte="mise_en_demeure",
+            version=1,
+            gabarit="<p>Modèle secret de A</p>",
+        )
+    return o["modele"]
+
+
 # Routes à arguments : comment les construire avec les objets de l'étude A.
 ROUTES_A_ARGUMENTS = {
     "dossier_detail": lambda o: {"reference": o["dossier"].reference},
@@ -285,10 +313,26 @@ ROUTES_A_ARGUMENTS = {
     "comptabilite_reversement_annuler": lambda o: {"pk": _reversement_a(o).pk},
     "comptabilite_lot": lambda o: {"pk": _lot_reversements_a(o).pk},
     "comptabilite_lot_fichier": lambda o: {"pk": _lot_reversements_a(o).pk},
+    "acte_rediger": lambda o: {"pk": _procedure_a(o).pk},
+    "acte_rediger_dossier": lambda o: {"reference": o["dossier"].reference},
+    "acte_detail": lambda o: {"pk": _acte_a(o).pk},
+    "acte_modifier": lambda o: {"pk": _acte_a(o).pk},
+    "acte_finaliser": lambda o: {"pk": _acte_a(o).pk},
+    "acte_pdf": lambda o: {"pk": _acte_a(o).pk},
+    "acte_signifier": lambda o: {"pk": _acte_a(o).pk},
+    "modele_acte": lambda o: {"pk": _modele_a(o).pk},
 }
 
 # Routes qui écrivent : le rôle « lecture » reçoit 403.
 ECRITURES = {
+    # Actes : rédiger (GET : choix du type et formulaire), modifier, finaliser, signifier ;
+    # un modèle d'acte (GET : lecture, POST : nouvelle version, principal clerc).
+    "acte_rediger",
+    "acte_rediger_dossier",
+    "acte_modifier",
+    "acte_finaliser",
+    "acte_signifier",
+    "modele_acte",
     "dossier_nouveau",
     "piece_ajouter",
     "debiteur_modifier",
@@ -333,6 +377,9 @@ ECRITURES = {
 }
 # Routes de lecture : elles refusent POST (405) et ne montrent que l'étude de l'utilisateur.
 LECTURES = {
+    "acte_detail",
+    "acte_pdf",
+    "modeles_actes",
     "accueil",
     "bureau",
     "dossier_liste",
