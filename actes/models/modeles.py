@@ -43,11 +43,18 @@ class ModeleActe(models.Model):
     class Meta:
         verbose_name = "modèle d'acte"
         verbose_name_plural = "modèles d'actes"
+        # Une version par type et par étude, et une par type pour les modèles par défaut
+        # (deux contraintes partielles : SQLite ne connaît pas NULLS NOT DISTINCT).
         constraints = [
             models.UniqueConstraint(
                 fields=["etude", "type_acte", "version"],
+                condition=models.Q(etude__isnull=False),
                 name="modele_acte_version_unique",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["type_acte", "version"],
+                condition=models.Q(etude__isnull=True),
+                name="modele_defaut_version_unique",
             ),
         ]
 
