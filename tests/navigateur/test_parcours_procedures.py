@@ -114,9 +114,11 @@ def message(page, texte):
 
 
 def _etape(page, pk, transition):
-    """Ouvre le formulaire replié d'une étape et rend une fonction qui remplit ses champs."""
+    """Ouvre le formulaire replié d'une étape (une étape refusée revient déjà dépliée) et rend
+    une fonction qui remplit ses champs."""
     bloc = page.locator(f"#etape-{pk}-{transition}")
-    bloc.locator("summary").click()
+    if bloc.get_attribute("open") is None:
+        bloc.locator("summary").click()
 
     def champ(nom):
         return page.locator(f"#id_p{pk}-{transition}-{nom}")
