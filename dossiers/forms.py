@@ -260,7 +260,17 @@ class CreancierForm(PersonneExistanteOuNouvelle):
 
     class Meta:
         model = Creancier
-        fields = [*CHAMPS_PERSONNE, "email", "agit_pour_besoins_professionnels", "iban"]
+        fields = [
+            *CHAMPS_PERSONNE,
+            "date_naissance",
+            "lieu_naissance",
+            "nationalite",
+            "profession",
+            "email",
+            "agit_pour_besoins_professionnels",
+            "iban",
+        ]
+        widgets = {"date_naissance": DateInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -107,6 +107,12 @@ class Creancier(Personne):
     iban = models.CharField(
         "IBAN de reversement", max_length=34, blank=True, validators=[valider_iban]
     )
+    # CPC 648 2° a : l'acte désigne le requérant personne physique par « ses nom, prénoms,
+    # profession, domicile, nationalité, date et lieu de naissance » (à peine de nullité).
+    profession = models.CharField("profession", max_length=120, blank=True)
+    nationalite = models.CharField("nationalité", max_length=60, blank=True)
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
+    lieu_naissance = models.CharField("lieu de naissance", max_length=150, blank=True)
     # Nom normalisé (nom, prénoms, dénomination, forme juridique) : la recherche de dossiers
     # trouve d'abord les créanciers qui portent tous les mots saisis, « (OPH) » compris.
     # Tenu à jour par `save()` ; quelques milliers de lignes par étude, lues en entier.
@@ -130,6 +136,13 @@ class Creancier(Personne):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "recherche"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.date_naissance and self.date_naissance >= timezone.localdate():
+            raise ValidationError(
+                {"date_naissance": "La date de naissance doit être dans le passé."}
+            )
 
     def texte_recherche(self) -> str:
         return normaliser_recherche(

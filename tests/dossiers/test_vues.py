@@ -518,3 +518,39 @@ def test_fiche_mene_au_decompte_et_au_versement_selon_le_role(client, clerc, lec
     contenu = client.get(dossier.get_absolute_url()).content.decode()
     assert f'href="{decompte}"' in contenu
     assert f'href="{versement}"' not in contenu and f'href="{releves}"' not in contenu
+
+
+def test_creation_avec_creancier_personne_physique_identite_648(client_clerc, clerc):
+    """CPC 648 2° a : profession, nationalité, date et lieu de naissance du créancier personne
+    physique, saisis à la création du dossier, enregistrés et montrés sur la fiche."""
+    reponse = client_clerc.post(
+        reverse("dossier_nouveau"),
+        donnees_creation(
+            clerc,
+            **{
+                "creancier-type_personne": "physique",
+                "creancier-civilite": "M.",
+                "creancier-nom": "Garnier",
+                "creancier-prenoms": "Paul",
+                "creancier-raison_sociale": None,
+                "creancier-forme_juridique": None,
+                "creancier-profession": "ébéniste",
+                "creancier-nationalite": "belge",
+                "creancier-date_naissance": "05/11/1959",
+                "creancier-lieu_naissance": "Liège (Belgique)",
+                "creancier-agit_pour_besoins_professionnels": None,
+            },
+        ),
+    )
+    assert reponse.status_code == 302, reponse.content.decode()[:3000]
+    creancier = Dossier.objects.get().creancier
+    assert creancier.type_personne == "physique"
+    assert creancier.profession == "ébéniste"
+    assert creancier.nationalite == "belge"
+    assert creancier.date_naissance.isoformat() == "1959-11-05"
+    assert creancier.lieu_naissance == "Liège (Belgique)"
+    assert creancier.creancier_particulier
+    fiche = client_clerc.get(reponse.url).content.decode()
+    assert "05/11/1959" in fiche
+    assert escape("Liège (Belgique)") in fiche
+    assert "ébéniste" in fiche and "belge" in fiche
