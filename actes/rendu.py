@@ -7,6 +7,8 @@ API stable (les applications `actes`, `relances` et `comptabilite` l'appellent) 
   dossier, le code d'acte et les initiales du clerc.
 - `rendre_acte_pdf(html, *, reference_dossier, code_acte, initiales) -> bytes` : un acte,
   toujours en PDF/A, pied obligatoire.
+- `rendre_pdfs(documents, *, pdfa=True, paralleles=None) -> list[bytes]` : plusieurs
+  documents rendus par `RENDU_PARALLELES` enfants à la fois (un par cœur), dans l'ordre.
 - `Pied` : les mentions du pied de page ; `RenduImpossible` : l'erreur (message en
   français) de tout rendu qui échoue.
 
@@ -27,11 +29,14 @@ import atexit
 import contextlib
 import json
 import os
+import queue
 import select
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -235,6 +240,7 @@ class _EnfantMort(Exception):
 
 
 _enfant: _Enfant | None = None
+_supplementaires: list[_Enfant] = []
 _verrou_enfant = threading.Lock()
 
 
@@ -247,6 +253,20 @@ def _enfant_du_processus() -> _Enfant:
             _enfant = _Enfant()
             atexit.register(_enfant.arreter)
         return _enfant
+
+
+def _enfants_du_processus(nombre: int) -> list[_Enfant]:
+    """L'enfant du processus et `nombre - 1` enfants supplémentaires, propres eux aussi au
+    processus appelant (mêmes bornes, même remplacement) ; gardés chauds comme le premier."""
+    global _supplementaires
+    principal = _enfant_du_processus()
+    with _verrou_enfant:
+        _supplementaires = [e for e in _supplementaires if e.pid_parent == os.getpid()]
+        while len(_supplementaires) < nombre - 1:
+            enfant = _Enfant()
+            atexit.register(enfant.arreter)
+            _supplementaires.append(enfant)
+        return [principal, *_supplementaires[: nombre - 1]]
 
 
 def rendre_pdf(html: str, *, pied: Pied | None = None, pdfa: bool = True) -> bytes:
@@ -264,6 +284,42 @@ def rendre_pdf(html: str, *, pied: Pied | None = None, pdfa: bool = True) -> byt
             f"au plus {moteur.TAILLE_MAX_HTML // 1024} Ko)."
         )
     return _enfant_du_processus().rendre(html, elements, pdfa)
+
+
+def rendre_pdfs(
+    documents: Iterable[str], *, pdfa: bool = True, paralleles: int | None = None
+) -> list[bytes]:
+    """Les PDF de plusieurs documents HTML, dans leur ordre, rendus par `paralleles` enfants
+    à la fois (`RENDU_PARALLELES` par défaut : 2, les cœurs de la machine de l'étude).
+
+    Chaque enfant garde les bornes de `rendre_pdf` ; les rendus attendent dans des fils
+    d'exécution du processus appelant (qui ne font qu'attendre l'enfant : le GIL est rendu).
+    `documents` peut être un générateur : le document suivant se prépare pendant que les
+    enfants rendent les précédents. Le premier rendu qui échoue lève `RenduImpossible`, après
+    la fin des rendus déjà lancés (aucun enfant laissé en plein travail)."""
+    paralleles = max(1, paralleles or settings.RENDU_PARALLELES)
+    enfants = _enfants_du_processus(paralleles)
+    libres: queue.Queue[_Enfant] = queue.Queue()
+    for enfant in enfants:
+        libres.put(enfant)
+
+    def un_rendu(html: str) -> bytes:
+        enfant = libres.get()
+        try:
+            return enfant.rendre(html, (), pdfa)
+        finally:
+            libres.put(enfant)
+
+    with ThreadPoolExecutor(max_workers=len(enfants), thread_name_prefix="rendu") as pool:
+        futurs = []
+        for html in documents:
+            if len(html) > moteur.TAILLE_MAX_HTML:
+                raise RenduImpossible(
+                    f"Document trop volumineux pour un PDF ({len(html) // 1024} Ko, "
+                    f"au plus {moteur.TAILLE_MAX_HTML // 1024} Ko)."
+                )
+            futurs.append(pool.submit(un_rendu, html))
+        return [futur.result() for futur in futurs]
 
 
 def rendre_acte_pdf(html: str, *, reference_dossier: str, code_acte: str, initiales: str) -> bytes:

@@ -147,15 +147,42 @@ def mesurer_campagne(etude, nombre: int) -> dict:
     }
 
 
+def _cpu_enfants_de_rendu() -> float:
+    """Temps CPU (utilisateur + système, secondes) des enfants de rendu vivants de ce
+    processus, lu dans /proc (un enfant remplacé en cours de mesure serait perdu : à 2 000
+    rendus ou +60 Mo, jamais atteint par quelques morceaux)."""
+    from actes import rendu
+
+    total = 0.0
+    for enfant in [rendu._enfant, *rendu._supplementaires]:
+        if enfant is None or enfant.processus is None or enfant.processus.poll() is not None:
+            continue
+        with open(f"/proc/{enfant.processus.pid}/stat") as stat:
+            champs = stat.read().rsplit(")", 1)[1].split()
+        total += (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def mesurer_lettres(etude, nombre: int) -> dict:
+    from django.conf import settings
+
+    from actes.rendu import rendre_pdfs
+
     le = _jour_libre(etude)
     scenario = _scenario(etude, f"Banc lettres {le}", "lettre")
     app.conf.update(task_always_eager=False, broker_url="memory://", result_backend=None)
     _affecter(etude, scenario, le, nombre)
     campagne_lancer(etude=etude, le=le)
+    # Enfants de rendu démarrés avant la mesure (comme dans un worker qui a déjà rendu).
+    rendre_pdfs(["<p>chauffe</p>"] * settings.RENDU_PARALLELES, pdfa=False)
+    charge_avant = os.getloadavg()[0]
+    cpu_parent, cpu_enfants = time.process_time(), _cpu_enfants_de_rendu()
     debut = time.perf_counter()
     lot = lettres_du_jour(etude_id=etude.pk, le=le)
     duree = time.perf_counter() - debut
+    cpu_parent = time.process_time() - cpu_parent
+    cpu_enfants = _cpu_enfants_de_rendu() - cpu_enfants
+    charge = (charge_avant + os.getloadavg()[0]) / 2
     # Référence : 5 lettres en 5 documents séparés, dans le même processus.
     envois = list(
         Envoi.objects.filter(lot=lot)
@@ -168,11 +195,21 @@ def mesurer_lettres(etude, nombre: int) -> dict:
     separees = (time.perf_counter() - debut) / len(envois)
     # Temps CPU du rendu : indépendant de la charge de la machine partagée.
     cpu = _cpu_par_lettre(etude, le, lot)
+    # Sur une machine calme à 2 cœurs, le temps mural du fichier est borné par le plus long
+    # de : la part du processus appelant (requêtes, gabarits, assemblage : un fil) et le
+    # rendu partagé entre les enfants (RENDU_PARALLELES cœurs au plus, 2 ici).
+    coeurs = min(settings.RENDU_PARALLELES, os.cpu_count() or 1)
+    mural_calme = max(cpu_parent, (cpu_parent + cpu_enfants) / coeurs)
     return {
         "cpu_lettres_par_s": round(1 / cpu, 1),
         "lettres": lot.nombre,
         "duree_s": round(duree, 2),
         "lettres_par_s": round(lot.nombre / duree, 1),
+        "charge": round(charge, 1),
+        "cpu_parent_s": round(cpu_parent, 2),
+        "cpu_enfants_s": round(cpu_enfants, 2),
+        "lettres_par_s_cpu_total": round(lot.nombre / (cpu_parent + cpu_enfants), 1),
+        "lettres_par_s_calme_estime": round(lot.nombre / mural_calme, 1),
         "taille_mio": round(lot.fichier.size / 1_048_576, 2),
         "reference_document_separe_s": round(separees, 3),
         "ratio_un_document": round(separees / (duree / lot.nombre), 1),
@@ -256,7 +293,9 @@ def lignes(*, dossiers: int = 100_000, lettres: int | None = None) -> list[dict]
             if lt["reference_document_separe_s"]
             else None,
             "verdict": "tenu" if lt["lettres_par_s"] >= 20 else "court",
-            "note": f"{lt['cpu_lettres_par_s']} lettres par seconde de CPU ; "
+            "note": f"charge {lt['charge']} ; CPU appelant {lt['cpu_parent_s']} s + enfants "
+            f"{lt['cpu_enfants_s']} s ({lt['lettres_par_s_cpu_total']} lettres par seconde de "
+            f"CPU), ≈ {lt['lettres_par_s_calme_estime']}/s à 2 cœurs libres ; "
             "réf. une lettre par document",
         },
     ]
@@ -283,6 +322,12 @@ def main() -> None:
         f"{lettres['taille_mio']} Mio ; document séparé : "
         f"{lettres['reference_document_separe_s']} s/lettre ({lettres['ratio_un_document']}x) ; "
         f"temps CPU du rendu : {lettres['cpu_lettres_par_s']} lettres par seconde de CPU"
+    )
+    print(
+        f"lettres, temps CPU du fichier : appelant {lettres['cpu_parent_s']} s, enfants de "
+        f"rendu {lettres['cpu_enfants_s']} s ({lettres['lettres_par_s_cpu_total']} lettres par "
+        f"seconde de CPU) ; à 2 cœurs libres ≈ {lettres['lettres_par_s_calme_estime']} "
+        f"lettres/s ; charge moyenne pendant le fichier {lettres['charge']}"
     )
     print(f"charge : {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 

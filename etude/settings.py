@@ -239,6 +239,9 @@ RENDU_MEMOIRE_MO = int(os.environ.get("ETUDE_RENDU_MEMOIRE_MO", "1024"))
 RENDU_DELAI_S = float(os.environ.get("ETUDE_RENDU_DELAI_S", "60"))
 RENDU_DELAI_DEMARRAGE_S = 60.0
 RENDU_RENDUS_PAR_ENFANT = int(os.environ.get("ETUDE_RENDU_RENDUS_PAR_ENFANT", "2000"))
+# Enfants de rendu qui travaillent à la fois pour `actes.rendu.rendre_pdfs` (fichier des
+# lettres du jour) : un par cœur de la machine de l'étude (2).
+RENDU_PARALLELES = int(os.environ.get("ETUDE_RENDU_PARALLELES", "2"))
 # ... et dès que sa mémoire résidente dépasse de tant celle d'après son premier rendu.
 RENDU_CROISSANCE_MAX_MO = int(os.environ.get("ETUDE_RENDU_CROISSANCE_MAX_MO", "60"))
 

@@ -127,34 +127,45 @@ def donnees_lettres(envois: list[Envoi]) -> list[dict]:
 
 
 # Bornes du rendu (actes.rendu : 60 s et 5 Mio de HTML par document) : le fichier du jour est
-# rendu par morceaux, puis assemblé en un seul PDF (pypdf).
+# rendu par morceaux, dans deux enfants de rendu à la fois (`actes.rendu.rendre_pdfs`, un par
+# cœur), puis assemblé en un seul PDF (pypdf).
 LETTRES_PAR_RENDU = 40
 LIGNES_PAR_RENDU = 1000
 
 
-def _rendre(contexte: dict) -> bytes:
-    from django.template.loader import render_to_string
-
-    from actes.rendu import rendre_pdf
-
-    return rendre_pdf(render_to_string("relances/lettres.html", contexte), pdfa=False)
+def taille_des_morceaux(nombre: int, paralleles: int) -> int:
+    """Lettres par morceau : au plus LETTRES_PAR_RENDU, et assez de morceaux pour occuper
+    chaque enfant de rendu (40 lettres à deux enfants : deux morceaux de 20)."""
+    return max(1, min(LETTRES_PAR_RENDU, -(-nombre // max(1, paralleles))))
 
 
 def rendre_lettres(etude: Etude, le: date, lettres: list[dict]) -> bytes:
     """Le PDF du jour : la liste des dossiers, puis une lettre par page."""
     from io import BytesIO
 
+    from django.conf import settings
+    from django.template.loader import render_to_string
     from pypdf import PdfReader, PdfWriter
 
+    from actes.rendu import rendre_pdfs
+
     commun = {"etude": etude, "le": le, "l111_8_al2": L111_8_AL2, "l111_8_al3": L111_8_AL3}
-    morceaux = []
-    for debut in range(0, len(lettres), LIGNES_PAR_RENDU):
-        liste = list(enumerate(lettres[debut : debut + LIGNES_PAR_RENDU], start=debut + 1))
-        morceaux.append(
-            _rendre({**commun, "liste": liste, "entete": debut == 0, "total": len(lettres)})
-        )
-    for debut in range(0, len(lettres), LETTRES_PAR_RENDU):
-        morceaux.append(_rendre({**commun, "lettres": lettres[debut : debut + LETTRES_PAR_RENDU]}))
+    taille = taille_des_morceaux(len(lettres), settings.RENDU_PARALLELES)
+
+    def documents():
+        # Un générateur : le morceau suivant se prépare pendant que les enfants rendent.
+        for debut in range(0, len(lettres), LIGNES_PAR_RENDU):
+            liste = list(enumerate(lettres[debut : debut + LIGNES_PAR_RENDU], start=debut + 1))
+            yield render_to_string(
+                "relances/lettres.html",
+                {**commun, "liste": liste, "entete": debut == 0, "total": len(lettres)},
+            )
+        for debut in range(0, len(lettres), taille):
+            yield render_to_string(
+                "relances/lettres.html", {**commun, "lettres": lettres[debut : debut + taille]}
+            )
+
+    morceaux = rendre_pdfs(documents(), pdfa=False)
     if len(morceaux) == 1:
         return morceaux[0]
     assemblage = PdfWriter()
