@@ -4,7 +4,7 @@ from django import forms
 
 from etude.forms import ModeleAccessible
 
-from .models import EtapeScenario, Scenario
+from .models import EtapeScenario, PolitiqueEcheancier, Scenario
 
 
 class ScenarioForm(ModeleAccessible):
@@ -47,3 +47,17 @@ class EtapeForm(ModeleAccessible):
             "modele": forms.Textarea(attrs={"rows": 4}),
             "script": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class PolitiqueEcheancierForm(ModeleAccessible):
+    class Meta:
+        model = PolitiqueEcheancier
+        fields = [
+            "duree_max_mois",
+            "remise_interets_autorisee",
+            "remise_frais_autorisee",
+            "reste_a_vivre",
+            "reste_a_vivre_par_personne",
+            "grace_jours",
+            "delai_mise_en_demeure_jours",
+        ]

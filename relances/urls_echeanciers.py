@@ -23,6 +23,7 @@ urlpatterns = [
         name="echeancier_accepter",
     ),
     path("echeanciers/", vues.echeanciers_liste, name="echeanciers_liste"),
+    path("echeanciers/politique/", vues.politique_editer, name="echeanciers_politique"),
     path("echeanciers/<int:pk>/", vues.echeancier_detail, name="echeancier_detail"),
     path("echeanciers/<int:pk>/pdf/", vues.echeancier_pdf, name="echeancier_pdf"),
     path("echeanciers/<int:pk>/decider/", vues.echeancier_decider, name="echeancier_decider"),

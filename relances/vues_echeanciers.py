@@ -20,8 +20,10 @@ from dossiers.models import Dossier
 from etude.errors import DonneeManquante, RegleMetier
 from etude.views import ecriture_requise
 
+from .forms import PolitiqueEcheancierForm
 from .models import Echeancier, EtatEcheancier, PolitiqueEcheancier, SuiteDecheance
 from .services import echeanciers as services
+from .services.politique import politique_enregistrer
 
 
 def _dossier(request, reference: str) -> Dossier:
@@ -395,3 +397,39 @@ def echeancier_mise_en_demeure_pdf(request, pk: int):
         f'inline; filename="mise-en-demeure-{plan.dossier.reference}-{plan.pk}.pdf"'
     )
     return reponse
+
+
+@login_required
+def politique_editer(request):
+    """La politique des échéanciers de l'étude : le principal clerc et le commissaire la
+    modifient, les autres rôles la lisent (ce qui rend un plan « à approuver »)."""
+    politique = PolitiqueEcheancier.de(request.user.etude_id)
+    modifiable = request.user.est_principal and request.user.peut_ecrire
+    if request.method == "POST" and not modifiable:
+        raise PermissionDenied(
+            "Seuls le principal clerc et le commissaire fixent la politique des échéanciers."
+        )
+    formulaire = PolitiqueEcheancierForm(request.POST or None, instance=politique)
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            politique_enregistrer(acteur=request.user, politique=formulaire.save(commit=False))
+        except (ValidationError, RegleMetier) as erreur:
+            formulaire.add_error(None, _message_erreur(erreur))
+        else:
+            messages.success(request, "Politique des échéanciers enregistrée.")
+            return redirect("echeanciers_politique")
+    if not modifiable:
+        for champ in formulaire.fields.values():
+            champ.disabled = True
+    return render(
+        request,
+        "relances/politique_echeancier.html",
+        {
+            "form": formulaire,
+            "politique": politique,
+            "modifiable": modifiable,
+            "enregistree": politique.pk is not None,
+            "rubrique": "echeanciers",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

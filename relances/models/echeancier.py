@@ -90,6 +90,17 @@ class PolitiqueEcheancier(models.Model):
         """La politique de l'étude, ou celle par défaut (non enregistrée) si elle n'en a pas."""
         return cls.objects.filter(etude_id=etude_id).first() or cls(etude_id=etude_id)
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.delai_mise_en_demeure_jours is not None and self.delai_mise_en_demeure_jours < 1:
+            raise ValidationError(
+                {
+                    "delai_mise_en_demeure_jours": "Une mise en demeure laisse au moins un jour "
+                    "au débiteur pour régulariser."
+                }
+            )
+
     def reste_a_vivre_foyer(self, personnes_a_charge: int) -> Decimal:
         return self.reste_a_vivre + self.reste_a_vivre_par_personne * personnes_a_charge
 
