@@ -16,11 +16,14 @@ l'archiver en zip. Service générique : `actes` (actes d'une campagne) et `rela
     return redirect(lot)  # page du lot : progression, puis téléchargement du zip
 
 Le rendu part après la validation de la transaction (tâches `actes.tasks`, par paquets de
-`TAILLE_PAQUET`), chaque document une seule fois même si une tâche est rejouée.
+`TAILLE_PAQUET`), chaque document une seule fois même si une tâche est rejouée. Un lot
+terminé se télécharge en zip (un PDF/A par document, `lot_archive`) ou en un seul PDF
+assemblé pour l'impression (`lot_pdf_assemble`).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 import zipfile
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
 
 from actes import rendu
 from actes.models import DocumentLot, LotRendu
@@ -201,3 +205,26 @@ def lot_archive(lot: LotRendu):
             zip_.writestr("echecs.txt", "\n".join(echecs) + "\n")
     archive.seek(0)
     return archive
+
+
+def lot_pdf_assemble(lot: LotRendu):
+    """Fichier temporaire (ouvert, au début) : un seul PDF qui met bout à bout les PDF rendus
+    du lot, dans l'ordre, chacun marqué d'un signet à son nom (rang et nom de fichier) ; les
+    documents en échec n'y sont pas (la page du lot les liste).
+
+    Pour l'impression et l'envoi groupé : l'assemblage par pypdf ne garantit pas la
+    conformité PDF/A du tout ; la copie qui fait foi reste le PDF/A de chaque document (zip,
+    ou l'acte lui-même avec son SHA-256)."""
+    rendus = lot.documents.filter(etat=DocumentLot.Etat.RENDU)
+    if not rendus.exists():
+        raise RegleMetier("Aucun document de ce lot n'a été rendu : rien à assembler.")
+    writer = PdfWriter()
+    documents = rendus.order_by("rang").values_list("rang", "nom_fichier", "pdf")
+    for rang, nom, pdf in documents.iterator(chunk_size=50):
+        writer.append(PdfReader(io.BytesIO(bytes(pdf))), outline_item=f"{rang:04d}-{nom}")
+    writer.add_metadata({"/Title": lot.libelle, "/Producer": "Étude (lot de rendu assemblé)"})
+    # Rendu ouvert à l'appelant (FileResponse le ferme) : pas de bloc with ici.
+    fichier = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
+    writer.write(fichier)
+    fichier.seek(0)
+    return fichier

@@ -12,6 +12,7 @@ urlpatterns = [
     path("lots/<int:pk>/", vues_lots.lot, name="actes_lot"),
     path("lots/<int:pk>/progression/", vues_lots.lot_progression, name="actes_lot_progression"),
     path("lots/<int:pk>/lot.zip", vues_lots.lot_telecharger, name="actes_lot_telecharger"),
+    path("lots/<int:pk>/lot.pdf", vues_lots.lot_pdf, name="actes_lot_pdf"),
     path("procedure/<int:pk>/rediger/", views.acte_rediger, name="acte_rediger"),
     path(
         "dossier/<reference:reference>/", views.acte_rediger_dossier, name="acte_rediger_dossier"

@@ -1,5 +1,6 @@
 """Écrans des lots de rendu : liste des lots de l'étude, page d'un lot avec sa barre de
-progression (htmx l'interroge chaque seconde tant que le lot tourne), téléchargement du zip.
+progression (htmx l'interroge chaque seconde tant que le lot tourne), téléchargement du zip
+ou du PDF assemblé.
 Un lot est cherché dans l'étude de l'utilisateur (404 sinon). Lecture seule : un lot est
 créé par le service qui l'alimente (`actes.lots.lot_creer`)."""
 
@@ -11,8 +12,9 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from actes.lots import lot_archive
+from actes.lots import lot_archive, lot_pdf_assemble
 from actes.models import DocumentLot, LotRendu
+from etude.errors import RegleMetier
 
 
 def _lot(request, pk: int) -> LotRendu:
@@ -62,6 +64,28 @@ def lot_telecharger(request, pk: int):
         as_attachment=True,
         filename=f"lot-{lot.pk}.zip",
         content_type="application/zip",
+    )
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+@require_safe
+@login_required
+def lot_pdf(request, pk: int):
+    lot = _lot(request, pk)
+    if lot.etat != LotRendu.Etat.TERMINE:
+        messages.warning(request, "Le lot n'est pas encore entièrement rendu.")
+        return redirect(lot)
+    try:
+        fichier = lot_pdf_assemble(lot)
+    except RegleMetier as erreur:
+        messages.error(request, str(erreur))
+        return redirect(lot)
+    reponse = FileResponse(
+        fichier,
+        as_attachment=True,
+        filename=f"lot-{lot.pk}.pdf",
+        content_type="application/pdf",
     )
     reponse["Cache-Control"] = "private, no-store"
     return reponse

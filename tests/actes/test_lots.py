@@ -131,6 +131,56 @@ def test_page_du_lot_interroge_tant_qu_il_tourne(client, clerc):
     ]
 
 
+def test_pdf_assemble_met_les_documents_rendus_bout_a_bout(
+    client, clerc, django_capture_on_commit_callbacks
+):
+    """Un seul PDF pour l'impression : les documents rendus dans l'ordre du lot, un signet
+    par document ; celui en échec n'y est pas."""
+    echoue = DocumentARendre(nom_fichier="trop-gros", html="x" * (moteur.TAILLE_MAX_HTML + 1))
+    docs = documents(3)
+    docs.insert(1, echoue)
+    with django_capture_on_commit_callbacks(execute=True):
+        lot = lot_creer(acteur=clerc, libelle="Campagne d'avril", documents=docs)
+    lot.refresh_from_db()
+    pages_attendues = sum(
+        len(PdfReader(io.BytesIO(bytes(d.pdf))).pages)
+        for d in lot.documents.filter(etat=DocumentLot.Etat.RENDU)
+    )
+    client.force_login(clerc)
+    reponse = client.get(reverse("actes_lot_pdf", args=[lot.pk]))
+    assert reponse.status_code == 200
+    assert reponse["Content-Type"] == "application/pdf"
+    lecteur = PdfReader(io.BytesIO(b"".join(reponse.streaming_content)))
+    assert len(lecteur.pages) == pages_attendues
+    # Un signet par document (les titres du document, que WeasyPrint marque, en dessous).
+    assert [item.title for item in lecteur.outline if not isinstance(item, list)] == [
+        "0001-commandement-2026-000001",
+        "0003-commandement-2026-000002",
+        "0004-commandement-2026-000003",
+    ]
+    texte = "\n".join(page.extract_text() for page in lecteur.pages)
+    assert texte.index("Dossier 2026-000001") < texte.index("Dossier 2026-000002")
+    assert texte.index("Dossier 2026-000002") < texte.index("Dossier 2026-000003")
+    assert "trop-gros" not in texte
+    assert lecteur.metadata.title == "Campagne d'avril"
+
+
+def test_pdf_assemble_refuse_avant_la_fin_et_sans_document_rendu(
+    client, clerc, django_capture_on_commit_callbacks
+):
+    client.force_login(clerc)
+    en_cours = lot_creer(acteur=clerc, libelle="Lot", documents=documents(1))
+    reponse = client.get(reverse("actes_lot_pdf", args=[en_cours.pk]))
+    assert reponse.status_code == 302 and reponse.url == en_cours.get_absolute_url()
+    echoue = DocumentARendre(nom_fichier="trop-gros", html="x" * (moteur.TAILLE_MAX_HTML + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        vide = lot_creer(acteur=clerc, libelle="Lot raté", documents=[echoue])
+    with pytest.raises(RegleMetier, match="rien à assembler"):
+        lots.lot_pdf_assemble(vide)
+    reponse = client.get(reverse("actes_lot_pdf", args=[vide.pk]), follow=True)
+    assert "rien à assembler" in reponse.content.decode()
+
+
 def test_liste_des_lots_de_l_etude_seulement(client, clerc, autre_etude):
     lot_creer(acteur=clerc, libelle="Lot secret A", documents=documents(1))
     lot_creer(acteur=autre_etude, libelle="Lot de B", documents=documents(1))
