@@ -18,6 +18,15 @@ urlpatterns = [
     path(
         "relances/scenarios/<int:pk>/etapes/", views.etape_ajouter, name="relances_etape_ajouter"
     ),
+    path("relances/etapes/<int:pk>/retirer/", views.etape_retirer, name="relances_etape_retirer"),
+    path(
+        "relances/etapes/<int:pk>/reactiver/",
+        views.etape_reactiver,
+        name="relances_etape_reactiver",
+    ),
+    path(
+        "relances/etapes/<int:pk>/deplacer/", views.etape_deplacer, name="relances_etape_deplacer"
+    ),
     path(
         "relances/dossiers/<str:reference>/scenario/",
         views.dossier_scenario,

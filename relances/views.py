@@ -158,6 +158,62 @@ def etape_ajouter(request, pk: int):
     return _page_scenario(request, objet, formulaire, status=400)
 
 
+def _etape(request, pk: int) -> EtapeScenario:
+    return get_object_or_404(
+        EtapeScenario.objects.filter(scenario__etude_id=request.user.etude_id), pk=pk
+    )
+
+
+@require_POST
+@ecriture_requise
+def etape_retirer(request, pk: int):
+    etape = _etape(request, pk)
+    _exiger_principal(request)
+    try:
+        resultat = definition.etape_retirer(acteur=request.user, etape=etape)
+    except RegleMetier as erreur:
+        messages.error(request, str(erreur))
+    else:
+        if resultat == "supprimee":
+            messages.success(request, f"Étape {etape} retirée ; les suivantes remontent.")
+        else:
+            messages.success(
+                request,
+                f"Étape {etape} désactivée : des envois la citent, elle reste dans leur "
+                "historique mais ne sera plus proposée.",
+            )
+    return redirect(etape.scenario)
+
+
+@require_POST
+@ecriture_requise
+def etape_reactiver(request, pk: int):
+    etape = _etape(request, pk)
+    _exiger_principal(request)
+    try:
+        definition.etape_reactiver(acteur=request.user, etape=etape)
+    except (RegleMetier, ValidationError) as erreur:
+        messages.error(request, " ".join(getattr(erreur, "messages", [str(erreur)])))
+    else:
+        messages.success(request, f"Étape {etape} réactivée.")
+    return redirect(etape.scenario)
+
+
+@require_POST
+@ecriture_requise
+def etape_deplacer(request, pk: int):
+    etape = _etape(request, pk)
+    _exiger_principal(request)
+    scenario = etape.scenario
+    ordre = list(scenario.etapes.order_by("rang").values_list("pk", flat=True))
+    try:
+        nouvel = definition.ordre_deplace(ordre, etape.pk, request.POST.get("sens", ""))
+        definition.etapes_reordonner(acteur=request.user, scenario=scenario, ordre=nouvel)
+    except RegleMetier as erreur:
+        messages.error(request, str(erreur))
+    return redirect(scenario)
+
+
 @require_POST
 @ecriture_requise
 def dossier_scenario(request, reference: str):

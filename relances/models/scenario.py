@@ -157,6 +157,9 @@ class EtapeScenario(models.Model):
     )
     # La dernière étape propose la voie judiciaire avec l'évaluation de solvabilité.
     voie_judiciaire = models.BooleanField("propose la voie judiciaire", default=False)
+    # Une étape retirée alors que des envois la citent (PROTECT) est désactivée : la campagne
+    # ne la propose plus, ses envois et ses résultats restent.
+    actif = models.BooleanField("active", default=True)
 
     class Meta:
         verbose_name = "étape de scénario"

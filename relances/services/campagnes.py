@@ -127,7 +127,8 @@ def _affecter_par_regles(curseur, etude_id: int, le: date) -> int:
                    OR COALESCE(sd.du, d.montant_principal) <= s.regle_montant_max)
               AND (s.regle_type_personne = '' OR s.regle_type_personne = p.type_personne)
               AND (s.regle_nature = '' OR s.regle_nature = d.nature)
-              AND EXISTS (SELECT 1 FROM relances_etapescenario x WHERE x.scenario_id = s.id)
+              AND EXISTS (SELECT 1 FROM relances_etapescenario x
+                          WHERE x.scenario_id = s.id AND x.actif)
             ORDER BY s.priorite, s.id LIMIT 1
         ) s ON true
         WHERE d.etude_id = %(etude)s AND d.phase = 'amiable' AND d.statut = 'ouvert'
@@ -204,7 +205,7 @@ def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
         # judiciaire si le scénario le prévoit).
         MotifArret.TERMINE: """NOT EXISTS (
             SELECT 1 FROM relances_etapescenario x WHERE x.scenario_id = a.scenario_id
-              AND x.declencheur = 'delai'
+              AND x.declencheur = 'delai' AND x.actif
               AND NOT EXISTS (SELECT 1 FROM relances_envoi e
                               WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id
                                 AND e.echeance_id IS NULL))""",
@@ -325,7 +326,7 @@ _INSERER_ENVOIS = _GABARIT_ENVOIS.format(
     echeance="NULL::bigint",
     etape="""JOIN LATERAL (
         SELECT x.* FROM relances_etapescenario x
-        WHERE x.scenario_id = a.scenario_id AND x.declencheur = 'delai'
+        WHERE x.scenario_id = a.scenario_id AND x.declencheur = 'delai' AND x.actif
           AND NOT EXISTS (SELECT 1 FROM relances_envoi e
                           WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id
                             AND e.echeance_id IS NULL)
@@ -354,7 +355,7 @@ _INSERER_RAPPELS = _GABARIT_ENVOIS.format(
     JOIN relances_echeance ech_e ON ech_e.echeancier_id = ech.id
         AND ech_e.manquee_le = %(le)s
     JOIN relances_etapescenario x ON x.scenario_id = a.scenario_id
-        AND x.declencheur = 'echeance_manquee'""",
+        AND x.declencheur = 'echeance_manquee' AND x.actif""",
     filtre="WHERE a.etude_id = %(etude)s AND d.statut = 'ouvert'",
     conflit="ON CONFLICT (echeance_id, etape_id) WHERE echeance_id IS NOT NULL DO NOTHING",
 )
