@@ -152,6 +152,10 @@ def _relances_a(o):
     return o["relances"]
 
 
+def _etape_a(o):
+    return _relances_a(o)["scenario"].etapes.order_by("rang").first()
+
+
 def _echeancier_a(o):
     """Un échéancier accepté sur un second dossier de A (sur le premier, le plan arrêterait
     le scénario de relance dont `_relances_a` attend l'appel)."""
@@ -291,6 +295,9 @@ ROUTES_A_ARGUMENTS = {
     "relances_scenario": lambda o: {"pk": _relances_a(o)["scenario"].pk},
     "relances_scenario_modifier": lambda o: {"pk": _relances_a(o)["scenario"].pk},
     "relances_etape_ajouter": lambda o: {"pk": _relances_a(o)["scenario"].pk},
+    "relances_etape_retirer": lambda o: {"pk": _etape_a(o).pk},
+    "relances_etape_reactiver": lambda o: {"pk": _etape_a(o).pk},
+    "relances_etape_deplacer": lambda o: {"pk": _etape_a(o).pk},
     "relances_dossier_scenario": lambda o: {"reference": o["dossier"].reference},
     "relances_appel_resultat": lambda o: {"pk": _relances_a(o)["appel"].pk},
     "relances_lettres_pdf": lambda o: {"pk": _relances_a(o)["lot"].pk},
@@ -362,6 +369,9 @@ ECRITURES = {
     "relances_scenario_nouveau",
     "relances_scenario_modifier",
     "relances_etape_ajouter",
+    "relances_etape_retirer",
+    "relances_etape_reactiver",
+    "relances_etape_deplacer",
     "relances_dossier_scenario",
     "relances_appel_resultat",
     "echeancier_accepter",
@@ -406,6 +416,7 @@ LECTURES = {
     "echeancier_pdf",
     "echeancier_mise_en_demeure_pdf",
     "echeanciers_liste",
+    "echeanciers_politique",
     "actes_lots",
     "actes_lot",
     "actes_lot_progression",
@@ -418,6 +429,9 @@ LECTURES = {
 }
 # Le compte de l'utilisateur lui-même (pas de données d'une étude).
 COMPTE = {"connexion", "deconnexion", "verification", "double_facteur", "delais_ical"}
+# Appels de serveur à serveur, authentifiés par un secret (pas de session) : POST seulement,
+# refusés sans le secret (tests/relances/test_rebonds.py).
+WEBHOOKS = {"relances_rebonds"}
 
 
 def _routes(motifs=None, prefixe=""):
@@ -446,7 +460,7 @@ def test_toute_route_est_couverte_par_le_balayage():
         f"{sorted(a_arguments ^ set(ROUTES_A_ARGUMENTS))}. Ajoutez-la à ROUTES_A_ARGUMENTS."
     )
     noms = {nom for nom, _, _ in routes}
-    classees = ECRITURES | LECTURES | COMPTE
+    classees = ECRITURES | LECTURES | COMPTE | WEBHOOKS
     assert noms == classees, (
         f"Route non classée (écriture, lecture ou compte) : {sorted(noms ^ classees)}"
     )
