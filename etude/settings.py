@@ -232,6 +232,18 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "etude@localhost")
+# Rebonds des courriels (relances/rebonds.py, webhook /relances/rebonds/ par django-anymail) :
+# le secret « utilisateur:motdepasse » vient de l'environnement, jamais du dépôt ; sans lui,
+# le webhook refuse tout. Prestataire : brevo, mailgun, mailjet, postmark, sendgrid, sparkpost.
+ANYMAIL = {
+    cle: valeur
+    for cle, valeur in {
+        "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", ""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+    }.items()
+    if valeur
+}
+RELANCES_REBONDS_PRESTATAIRE = os.environ.get("RELANCES_REBONDS_PRESTATAIRE", "brevo")
 
 # Rendu PDF (actes.rendu) : processus enfant borné en mémoire (espace d'adresses) et en
 # temps ; remplacé après N rendus pour que la mémoire ne dérive pas.

@@ -98,6 +98,9 @@ def _courriel(envoi: Envoi, connexion) -> dict:
         headers={"Message-ID": identifiant, "X-Etude-Envoi": str(envoi.pk)},
         connection=connexion,
     )
+    # Backend d'anymail (prestataire) : la métadonnée revient dans ses événements de suivi
+    # (rebonds : relances/rebonds.py) ; le backend SMTP de Django l'ignore.
+    message.metadata = {"envoi": str(envoi.pk)}
     message.send(fail_silently=False)
     return {"identifiant_externe": identifiant[:120]}
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .rebonds import webhook_rebonds
 
 urlpatterns = [
     path("relances/", views.accueil, name="relances_accueil"),
@@ -38,4 +39,5 @@ urlpatterns = [
     ),
     path("relances/lettres/<int:pk>/pdf/", views.lettres_pdf, name="relances_lettres_pdf"),
     path("relances/resultats/", views.resultats_vue, name="relances_resultats"),
+    path("relances/rebonds/", webhook_rebonds, name="relances_rebonds"),
 ]

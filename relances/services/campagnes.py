@@ -543,6 +543,8 @@ def envoi_rebond_enregistrer(*, identifiant_externe: str, motif: str) -> Envoi |
     )
     if envoi is None:
         return None
+    if envoi.etat == EtatEnvoi.ECHOUE and envoi.motif.startswith("Rebond"):
+        return envoi  # le prestataire renvoie l'événement : déjà enregistré, rien de plus
     avant = instantane(envoi, ["etat", "motif"])
     envoi.etat = EtatEnvoi.ECHOUE
     envoi.motif = f"Rebond : {motif}"[:200]
