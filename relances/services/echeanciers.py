@@ -55,23 +55,16 @@ class Capacite:
     quotite_saisissable: Decimal
     reste_a_vivre: Decimal
     mensuelle: Decimal
+    designation: str = ""
+    # Plusieurs débiteurs : la capacité de chacun de ceux qui sont comptés, et ceux qui ne
+    # le sont pas avec la raison (texte français).
+    parts: list[Capacite] = field(default_factory=list)
+    non_comptes: list[str] = field(default_factory=list)
 
 
-def capacite_du_debiteur(dossier: Dossier, *, le: date) -> Capacite:
-    """Capacité mensuelle du premier débiteur du dossier : revenus et foyer saisis sur sa
-    fiche, quotité saisissable du barème en vigueur le `le`, reste-à-vivre de l'étude."""
+def _capacite_d_un_debiteur(debiteur, *, politique, le: date) -> Capacite:
     from comptabilite.saisissable import quotite_saisissable
 
-    partie = dossier.parties.select_related("debiteur").first()
-    if partie is None:
-        raise DonneeManquante("Le dossier n'a pas de débiteur.")
-    debiteur = partie.debiteur
-    if debiteur.revenus_mensuels_nets is None:
-        raise DonneeManquante(
-            f"Revenus de {debiteur.designation} inconnus : saisir ses revenus mensuels nets "
-            f"et ses personnes à charge sur sa fiche (dossier {dossier.reference})."
-        )
-    politique = PolitiqueEcheancier.de(dossier.etude_id)
     reste = politique.reste_a_vivre_foyer(debiteur.personnes_a_charge)
     quotite = quotite_saisissable(
         debiteur.revenus_mensuels_nets, personnes_a_charge=debiteur.personnes_a_charge, le=le
@@ -84,6 +77,66 @@ def capacite_du_debiteur(dossier: Dossier, *, le: date) -> Capacite:
         mensuelle=calcul.capacite_mensuelle(
             debiteur.revenus_mensuels_nets, quotite_saisissable=quotite, reste_a_vivre=reste
         ),
+        designation=debiteur.designation,
+    )
+
+
+def capacite_du_debiteur(dossier: Dossier, *, le: date) -> Capacite:
+    """Capacité mensuelle des débiteurs du dossier : pour chacun, revenus et foyer saisis sur
+    sa fiche, quotité saisissable du barème en vigueur le `le`, reste-à-vivre de l'étude.
+
+    Plusieurs débiteurs : le plan porte sur toute la dette ; seuls ceux qui en sont tenus
+    chacun pour le tout la portent ensemble. Tenus solidairement (C. civ. 1313 : la
+    solidarité oblige chacun à toute la dette, le paiement de l'un libère les autres), leurs
+    capacités s'additionnent. Un débiteur qui n'est pas tenu solidairement ne doit que sa
+    part (C. civ. 1309 : l'obligation se divise entre les débiteurs) : il n'est pas compté
+    dans un plan de toute la dette (un plan pour sa part, à part). Un débiteur compté dont
+    les revenus sont inconnus n'est pas compté non plus (aucun chiffre supposé) : la
+    capacité est alors celle des autres, plus prudente. Un seul débiteur : lui."""
+    parties = list(dossier.parties.select_related("debiteur").order_by("rang", "id"))
+    if not parties:
+        raise DonneeManquante("Le dossier n'a pas de débiteur.")
+    if len(parties) > 1:
+        tenus = [p for p in parties if p.solidaire]
+        non_comptes = [
+            f"{p.debiteur.designation} n'est tenu que de sa part (C. civ. 1309) : non compté "
+            "dans un plan de toute la dette"
+            for p in parties
+            if not p.solidaire
+        ]
+        if not tenus:
+            raise DonneeManquante(
+                "Aucun débiteur du dossier n'est tenu solidairement : chacun ne doit que sa "
+                "part (C. civ. 1309), un plan de toute la dette ne se calcule pas (dossier "
+                f"{dossier.reference})."
+            )
+    else:
+        tenus, non_comptes = parties, []
+    connus = [p.debiteur for p in tenus if p.debiteur.revenus_mensuels_nets is not None]
+    inconnus = [p.debiteur for p in tenus if p.debiteur.revenus_mensuels_nets is None]
+    if not connus:
+        noms = ", ".join(d.designation for d in inconnus)
+        raise DonneeManquante(
+            f"Revenus de {noms} inconnus : saisir ses revenus mensuels nets "
+            f"et ses personnes à charge sur sa fiche (dossier {dossier.reference})."
+        )
+    non_comptes += [
+        f"revenus de {d.designation} inconnus : non compté (saisir ses revenus sur sa fiche)"
+        for d in inconnus
+    ]
+    politique = PolitiqueEcheancier.de(dossier.etude_id)
+    parts = [_capacite_d_un_debiteur(d, politique=politique, le=le) for d in connus]
+    if len(parts) == 1 and not non_comptes:
+        return parts[0]
+    return Capacite(
+        revenus=sum((c.revenus for c in parts), ZERO),
+        personnes_a_charge=sum(c.personnes_a_charge for c in parts),
+        quotite_saisissable=sum((c.quotite_saisissable for c in parts), ZERO),
+        reste_a_vivre=sum((c.reste_a_vivre for c in parts), ZERO),
+        mensuelle=sum((c.mensuelle for c in parts), ZERO),
+        designation=", ".join(c.designation for c in parts),
+        parts=parts,
+        non_comptes=non_comptes,
     )
 
 
