@@ -288,6 +288,8 @@ def executer(args) -> tuple[list[dict], dict]:
         "debut": dt.datetime.now(dt.UTC),
         "charge_debut": _charge(),
         "base": _parametres_base(args.base)["NAME"],
+        # Le code mesuré est celui du départ (la branche peut avancer pendant le banc).
+        "commit": _commit(),
     }
     _assurer_base(args.base, args.recreer)
     print("migrate…", flush=True)
@@ -344,9 +346,7 @@ def executer(args) -> tuple[list[dict], dict]:
 
             connection.close()
         print(f"  {time.perf_counter() - t0:.0f} s", flush=True)
-    contexte.update(
-        fin=dt.datetime.now(dt.UTC), charge_fin=_charge(), versions=_versions(), commit=_commit()
-    )
+    contexte.update(fin=dt.datetime.now(dt.UTC), charge_fin=_charge(), versions=_versions())
     return lignes, contexte
 
 
