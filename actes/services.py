@@ -200,6 +200,40 @@ def rendre_pdf(acte: Acte, html: str) -> bytes:
     )
 
 
+def _garder_la_demande(cas_d_usage):
+    """Un acte qui fait avancer une procédure passe par l'étape de la procédure ; quand elle
+    attend l'approbation du principal clerc (dossier complexe, règle de l'étude), l'étape
+    écrit la demande dans sa propre transaction puis lève `ApprobationRequise`. Le cas
+    d'usage de l'acte est atomique : son annulation emporterait la demande, et le message
+    « la demande lui a été transmise » mentirait. La demande est donc réécrite seule, après
+    l'annulation de tout le reste (rien de l'acte n'est écrit)."""
+    from functools import wraps
+
+    @wraps(cas_d_usage)
+    def enveloppe(*, acteur, **kwargs):
+        from procedures.models import Approbation
+        from procedures.services import ApprobationRequise
+        from procedures.services.coeur import creer_demande
+
+        try:
+            return cas_d_usage(acteur=acteur, **kwargs)
+        except ApprobationRequise as attente:
+            demande = attente.approbation
+            if Approbation.objects.filter(pk=demande.pk).exists():
+                raise  # demande déjà en attente avant ce cas d'usage
+            with transaction.atomic():
+                demande = creer_demande(
+                    acteur=acteur,
+                    procedure=demande.procedure,
+                    nom=demande.transition,
+                    regle=demande.regle,
+                )
+            raise ApprobationRequise(str(attente), approbation=demande) from None
+
+    return enveloppe
+
+
+@_garder_la_demande
 @transaction.atomic
 def acte_finaliser(
     *, acteur: Utilisateur, acte: Acte, debours: list[tuple[str, Decimal]] = ()
@@ -367,6 +401,7 @@ def _verifier_mode(
             )
 
 
+@_garder_la_demande
 @transaction.atomic
 def acte_signifier(
     *,

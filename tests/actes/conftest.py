@@ -62,8 +62,7 @@ MANQUANTS = [
 ]
 
 
-@pytest.fixture
-def tarif_complet(db):
+def completer_tarif() -> None:
     """Ce qu'un administrateur saisirait : les émoluments absents des sources (montant de
     test : 10,00 €) et la confirmation des lignes à vérifier de la période 2024-2026."""
     from comptabilite import referentiel
@@ -88,6 +87,11 @@ def tarif_complet(db):
     referentiel.vider_cache()
 
 
+@pytest.fixture
+def tarif_complet(db):
+    completer_tarif()
+
+
 TEXTES_MANQUANTS = [
     "CPCE L412-1",
     "CPCE L111-3",
@@ -101,8 +105,8 @@ TEXTES_MANQUANTS = [
 ]
 
 
-@pytest.fixture
-def textes_complets(db):
+def completer_textes() -> None:
+    """Les textes d'articles absents ou coupés dans les sources (texte de test)."""
     from actes.models import TexteArticle
 
     for code in TEXTES_MANQUANTS:
@@ -116,6 +120,11 @@ def textes_complets(db):
                 "complet": True,
             },
         )
+
+
+@pytest.fixture
+def textes_complets(db):
+    completer_textes()
 
 
 @pytest.fixture

@@ -155,6 +155,42 @@ def test_la_signification_fait_avancer_la_procedure_et_ouvre_ses_delais(mener_ac
     assert Evenement.objects.filter(action="acte_signifier").exists()
 
 
+def test_signifier_un_acte_dont_l_etape_attend_l_approbation_garde_la_demande(
+    mener_acte, tarif_complet, clerc
+):
+    """Dossier complexe, règle de l'étude sur la signification de la saisie-attribution : la
+    signification de l'acte est refusée, rien de l'acte n'est écrit, mais la demande
+    d'approbation reste (le message dit qu'elle est transmise) ; une fois approuvée, la même
+    signification passe."""
+    from dossiers.models import Dossier
+    from procedures.models import Approbation
+    from procedures.services import ApprobationRequise, approbation_decider
+    from tests.factories import creer_regle_approbation
+
+    acte = mener_acte("saisie_attribution", signifier=False).acte
+    Dossier.objects.filter(pk=acte.dossier_id).update(complexe=True)
+    creer_regle_approbation(
+        etude=acte.etude, type_procedure="saisie_attribution", transition="signifier"
+    )
+    signification = {"mode": "a_personne", "le": moment(date(2026, 1, 14), 10, 30)}
+    with pytest.raises(ApprobationRequise, match="transmise"):
+        services.acte_signifier(acteur=clerc, acte=acte, **signification)
+    demande = Approbation.objects.get(procedure_id=acte.procedure_id)
+    assert (demande.transition, demande.decision, demande.demandee_par) == ("signifier", "", clerc)
+    assert not Signification.objects.filter(acte=acte).exists()
+    assert SaisieAttribution.objects.get(pk=acte.procedure_id).etat == "ouverte"
+    # Une seconde tentative ne double pas la demande en attente.
+    with pytest.raises(ApprobationRequise):
+        services.acte_signifier(acteur=clerc, acte=acte, **signification)
+    assert Approbation.objects.filter(procedure_id=acte.procedure_id).count() == 1
+
+    approbation_decider(
+        acteur=acte.redige_par, approbation=demande, approuvee=True, commentaire="OK"
+    )
+    services.acte_signifier(acteur=clerc, acte=acte, **signification)
+    assert SaisieAttribution.objects.get(pk=acte.procedure_id).etat == "saisie_signifiee"
+
+
 @pytest.mark.parametrize(
     "jour, heure, minute, motif",
     [
