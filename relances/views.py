@@ -78,7 +78,23 @@ def campagne(request, pk: int):
     contexte = {"campagne": objet, "c": services.compteurs(objet), "rubrique": "relances"}
     if request.headers.get("HX-Request"):
         return render(request, "relances/_progression.html", contexte)
+    # Ce que la campagne a produit, canal par canal : le fichier des lettres de la journée,
+    # les courriels et SMS (destinataire, état), les appels mis dans les listes des clercs.
+    envois = (
+        Envoi.objects.filter(campagne=objet)
+        .select_related("dossier", "debiteur")
+        .order_by("canal", "id")[:ENVOIS_AFFICHES]
+    )
+    contexte.update(
+        envois=envois,
+        plus_d_envois=max(0, contexte["c"]["total"] - ENVOIS_AFFICHES),
+        lots=LotLettres.objects.pour(request.user).filter(le=objet.le),
+        appels_crees=Appel.objects.filter(envoi__campagne=objet).count(),
+    )
     return render(request, "relances/campagne.html", contexte)
+
+
+ENVOIS_AFFICHES = 200
 
 
 @require_safe
