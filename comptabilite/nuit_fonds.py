@@ -40,20 +40,38 @@ mouvements AS (
                   AND COALESCE(o.nature, e.nature) = 'versement'
             THEN CASE WHEN e.sens = 'credit' THEN e.montant ELSE -e.montant END
             ELSE 0 END) AS encaisse,
+        sum(CASE WHEN e.poste = 'frais'
+                  AND (COALESCE(o.nature, e.nature) = 'frais'
+                       OR (e.nature = 'remise' AND e.cause_id LIKE '%%-creancier'))
+            THEN CASE WHEN e.sens = 'debit' THEN e.montant ELSE -e.montant END
+            ELSE 0 END) AS frais_dus,
+        sum(CASE WHEN e.poste = 'frais' AND COALESCE(o.nature, e.nature) = 'versement'
+            THEN CASE WHEN e.sens = 'credit' THEN e.montant ELSE -e.montant END
+            ELSE 0 END) AS frais_payes,
         sum(CASE WHEN e.poste = 'fonds'
             THEN CASE WHEN e.sens = 'credit' THEN e.montant ELSE -e.montant END
             ELSE 0 END) AS sorti
     FROM comptabilite_ecriture e
     JOIN parametres p ON p.etude_id = e.etude_id
     LEFT JOIN comptabilite_ecriture o ON o.id = e.contre_passe_id
-    WHERE (e.nature IN ('versement', 'contre_passation') OR e.poste = 'fonds')
+    WHERE (e.nature IN ('versement', 'contre_passation', 'frais', 'remise')
+           OR e.poste = 'fonds')
       AND e.date_valeur <= %(le)s
     GROUP BY e.dossier_id, e.etude_id, e.date_valeur
 ),
+-- Frais alloués par le titre payés (au créancier) : les parts imputées sur les frais paient
+-- d'abord ceux-là (reversements.fonds_calculer), soit min(frais dus, frais payés) cumulés.
 cumuls AS (
     SELECT m.*,
-        sum(encaisse) OVER (PARTITION BY dossier_id ORDER BY date_valeur) AS encaisse_cumule,
-        sum(encaisse) OVER (PARTITION BY dossier_id) AS encaisse_total,
+        sum(encaisse) OVER (PARTITION BY dossier_id ORDER BY date_valeur)
+        + GREATEST(0, LEAST(
+            sum(frais_dus) OVER (PARTITION BY dossier_id ORDER BY date_valeur),
+            sum(frais_payes) OVER (PARTITION BY dossier_id ORDER BY date_valeur)))
+            AS encaisse_cumule,
+        sum(encaisse) OVER (PARTITION BY dossier_id)
+        + GREATEST(0, LEAST(sum(frais_dus) OVER (PARTITION BY dossier_id),
+                            sum(frais_payes) OVER (PARTITION BY dossier_id)))
+            AS encaisse_total,
         sum(sorti) OVER (PARTITION BY dossier_id) AS sorti_total
     FROM mouvements m
 ),

@@ -163,6 +163,10 @@ def frais_enregistrer(
         )
     ]
     montant_tva = tarif.tva(montant_ht)
+    # Les frais alloués par le titre (art. 700, dépens) sont au créancier, pas une prestation
+    # de l'étude : l'étude ne les facture pas, pas de TVA sur eux.
+    if nature == NatureEcriture.FRAIS:
+        avec_tva = False
     # Une TVA arrondie à 0,00 (montant HT de 0,01 ou 0,02 €) ne fait pas d'écriture.
     if avec_tva and nature != NatureEcriture.DEBOURS and montant_tva > 0:
         passees.append(
@@ -521,6 +525,13 @@ def ecriture_contre_passer(
     _reimputer_trop_paye(solde, le=ecriture.date_valeur, acteur=acteur)
     if ecriture.versement_id is not None:
         _droit_proportionnel_regulariser(solde, dossier, le=ecriture.date_valeur, acteur=acteur)
+    # Le recouvré a pu baisser après un reversement : le droit A444-32 retenu en trop est rendu
+    # au créancier (écriture au poste « fonds »), dans cette transaction.
+    from comptabilite.reversements import droit_creancier_regulariser
+
+    manque = droit_creancier_regulariser(
+        solde, dossier, le=max(ecriture.date_valeur, timezone.localdate()), acteur=acteur
+    )
     evenement_enregistrer(
         etude_id=dossier.etude_id,
         acteur=acteur,
@@ -528,7 +539,8 @@ def ecriture_contre_passer(
         libelle=f"Contre-passation de « {ecriture.libelle} » : {motif}",
         objet=ecriture,
         dossier=dossier,
-        apres={"contre_passations": [e.pk for e in passees], "motif": motif},
+        apres={"contre_passations": [e.pk for e in passees], "motif": motif}
+        | ({"avertissement": manque} if manque else {}),
     )
     return passees
 

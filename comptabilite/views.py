@@ -364,7 +364,7 @@ def _proposition(dossier, formulaire=None):
             fonds,
             brut=donnees.get("montant") or None,
             facture=donnees.get("facture") or Decimal("0.00"),
-            creance_alimentaire=dossier.nature == "pension_alimentaire",
+            exception=reversements.exception_droit_129(dossier),
         )
     except (ValueError, DonneeManquante) as erreur:  # affichage seulement
         return reversements.Proposition(
@@ -460,9 +460,19 @@ def _contexte_releve(request, reversement: Reversement) -> dict:
     for e in grand_livre.lignes(reversement.dossier_id, jusqu_au=reversement.date_reversement):
         if e.poste in ("principal", "interets") and e.nature_effective == "versement":
             versements.append(e)
-    from comptabilite.reversements import reversement_annule
+    from comptabilite.models import Cause
+    from comptabilite.reversements import fonds_dossier, reversement_annule
 
+    # Régularisations (droit A444-32 rendu ou repris, frais remis à la charge du créancier) :
+    # toutes, à jour, pour que le relevé dise la position du créancier aujourd'hui.
+    regularisations = [
+        e
+        for e in grand_livre.lignes(reversement.dossier_id)
+        if e.poste == "fonds" and e.cause in (Cause.CALCUL, Cause.ECHEANCIER)
+    ]
     return {
+        "regularisations": regularisations,
+        "fonds": fonds_dossier(reversement.dossier),
         "reversement": reversement,
         "annule": reversement_annule(reversement),
         "dossier": reversement.dossier,

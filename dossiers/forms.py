@@ -473,6 +473,14 @@ class TitreForm(ModeleAccessible):
         required=False,
         error_messages={"min_value": "Le montant ne peut pas être négatif."},
     )
+    dont_article_700 = MontantField(
+        label="Dont indemnité de l'article 700 CPC",
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Le reste des frais alloués est compté comme dépens (hors de l'assiette du "
+        "droit A444-32).",
+        error_messages={"min_value": "Le montant ne peut pas être négatif."},
+    )
     taux_contractuel = TauxField(label="Taux contractuel (%)", required=False)
 
     class Meta:
@@ -486,6 +494,8 @@ class TitreForm(ModeleAccessible):
             "date_force_executoire",
             "montant_principal",
             "montant_frais",
+            "dont_article_700",
+            "creance_contrat_travail",
             "type_interets",
             "interets_depuis",
             "taux_contractuel",
@@ -502,6 +512,9 @@ class TitreForm(ModeleAccessible):
 
     def clean_montant_frais(self):
         return self.cleaned_data.get("montant_frais") or Decimal("0.00")
+
+    def clean_dont_article_700(self):
+        return self.cleaned_data.get("dont_article_700") or Decimal("0.00")
 
     def donnees_titre(self) -> DonneesTitre:
         return DonneesTitre(**{champ: self.cleaned_data.get(champ) for champ in self._meta.fields})

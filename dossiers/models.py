@@ -557,6 +557,31 @@ class TitreExecutoire(models.Model):
         default=ZERO,
         validators=[MinValueValidator(ZERO)],
     )
+    # Assiette du droit A444-32 (domaine/argent.md § 6.5) : « sommes encaissées ou recouvrées
+    # au titre du principal ou du montant de la condamnation, à l'exclusion des dépens ».
+    # L'indemnité de l'article 700 CPC est une condamnation (hors dépens) : dans l'assiette ;
+    # le reste des frais alloués (dépens) n'y est pas. Base aussi (COPY de la génération).
+    dont_article_700 = models.DecimalField(
+        "dont indemnité de l'article 700 CPC",
+        max_digits=14,
+        decimal_places=2,
+        default=ZERO,
+        db_default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+        help_text="Part des frais alloués qui est l'indemnité de l'article 700 (le reste : "
+        "dépens). Elle entre dans l'assiette du droit A444-32, les dépens non.",
+    )
+    # C. com. R444-55 et R444-53 3° b) (domaine/argent.md § 6.5) : le droit n° 129 (A444-32)
+    # n'est pas dû sur un titre « constatant une créance née de l'exécution d'un contrat de
+    # travail ». Les deux autres cas se lisent ailleurs : titre d'une personne morale de droit
+    # public (nature L111-3 6°) et créance alimentaire (nature du dossier).
+    creance_contrat_travail = models.BooleanField(
+        "créance née de l'exécution d'un contrat de travail",
+        default=False,
+        db_default=False,
+        help_text="Droit n° 129 (A444-32) non dû par le créancier : C. com. R444-55 et "
+        "R444-53 3°.",
+    )
     type_interets = models.CharField(
         "intérêts", max_length=12, choices=TypeInterets.choices, default=TypeInterets.LEGAL
     )
@@ -597,6 +622,10 @@ class TitreExecutoire(models.Model):
                 name="titre_signifie_apres_date",
             ),
             models.CheckConstraint(
+                condition=models.Q(dont_article_700__lte=models.F("montant_frais")),
+                name="titre_article_700_dans_les_frais",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(type_interets="contractuel")
                 | models.Q(taux_contractuel__isnull=False),
                 name="titre_taux_contractuel_renseigne",
@@ -619,6 +648,15 @@ class TitreExecutoire(models.Model):
             and self.date_signification < self.date_titre
         ):
             erreurs["date_signification"] = "La signification ne peut précéder le titre."
+        if (
+            self.dont_article_700 is not None
+            and self.montant_frais is not None
+            and self.dont_article_700 > self.montant_frais
+        ):
+            erreurs["dont_article_700"] = (
+                "L'indemnité de l'article 700 fait partie des frais alloués : elle ne peut "
+                "pas les dépasser."
+            )
         if self.type_interets == TypeInterets.CONTRACTUEL and self.taux_contractuel is None:
             erreurs["taux_contractuel"] = "Indiquez le taux contractuel."
         if erreurs:

@@ -47,6 +47,8 @@ class DonneesTitre:
     date_signification: object = None
     date_force_executoire: object = None
     montant_frais: Decimal = Decimal("0.00")
+    dont_article_700: Decimal = Decimal("0.00")
+    creance_contrat_travail: bool = False
     type_interets: str = "legal"
     interets_depuis: object = None
     taux_contractuel: Decimal | None = None

@@ -58,6 +58,10 @@ class NatureEcriture(models.TextChoices):
     DROIT_PROPORTIONNEL = "droit_proportionnel", "Droit proportionnel (A444-31)"
     VERSEMENT = "versement", "Versement"
     REVERSEMENT = "reversement", "Reversement"
+    # Remise d'intérêts ou de frais consentie au débiteur dans un échéancier (à la charge du
+    # créancier) : crédit du poste remis, jamais une contre-passation (l'écriture remise était
+    # juste).
+    REMISE = "remise", "Remise consentie (échéancier)"
     CONTRE_PASSATION = "contre_passation", "Contre-passation"
 
 
@@ -73,6 +77,7 @@ class Cause(models.TextChoices):
     DEBOURS = "debours", "Débours"
     CONTRE_PASSATION = "contre_passation", "Contre-passation"
     REVERSEMENT = "reversement", "Reversement au créancier"
+    ECHEANCIER = "echeancier", "Échéancier (remise)"
 
 
 class ModeVersement(models.TextChoices):
@@ -239,12 +244,13 @@ class Ecriture(LigneImmuable):
         indexes = [
             # Décompte et recalcul d'un dossier : WHERE dossier_id = ? ORDER BY date_valeur, id.
             models.Index(fields=["dossier", "date_valeur", "id"], name="ecriture_dossier_idx"),
-            # Fonds du créancier (reversements, nuit des fonds détenus) : encaissements et
-            # sorties par dossier et par date. Partiel : les intérêts de la nuit n'y entrent
-            # pas (aucun coût de plus pour le million d'écritures du soir).
+            # Fonds du créancier (reversements, nuit des fonds détenus) : encaissements,
+            # frais alloués par le titre (au créancier), remises et sorties par dossier et par
+            # date. Partiel : les intérêts de la nuit n'y entrent pas (aucun coût de plus pour
+            # le million d'écritures du soir).
             models.Index(
                 fields=["dossier", "date_valeur"],
-                condition=models.Q(nature__in=["versement", "contre_passation"])
+                condition=models.Q(nature__in=["versement", "contre_passation", "frais", "remise"])
                 | models.Q(poste="fonds"),
                 name="ecriture_fonds_idx",
             ),

@@ -3,8 +3,11 @@ versements antidatés, contre-passations et reversements au créancier sur un do
 chaque pas : le solde en cache égale la somme des écritures, le décompte égale le grand livre
 (plus les intérêts pas encore passés), chaque versement est imputé au centime près (ni créé
 ni perdu), aucun poste n'est négatif sauf l'excédent ; chaque reversement sort exactement ses
-fonds (net + retenues), et le total sorti égale la somme des reversements. Dates de 2025 :
-les taux y sont connus."""
+fonds (net + retenues), et les sorties des reversements égalent la somme des reversements ;
+le droit A444-32 net retenu n'est jamais négatif ni au-delà du droit dû sur l'assiette
+(principal, intérêts, article 700 : il est rendu quand un versement est contre-passé après un
+reversement) ; les frais du créancier payés ne dépassent ni ses frais ni les parts imputées
+sur les frais. Dates de 2025 : les taux y sont connus."""
 
 from datetime import date, timedelta
 from decimal import Decimal as D
@@ -25,7 +28,13 @@ from comptabilite.models import (
     Versement,
 )
 from comptabilite.nuit import accruer_interets
-from comptabilite.reversements import fonds_dossier, reversement_preparer
+from comptabilite.reversements import (
+    droit_du,
+    fonds_dossier,
+    reversement_annule,
+    reversement_annuler,
+    reversement_preparer,
+)
 from comptabilite.services import (
     NATURES_CALCULEES,
     decompte_dossier,
@@ -33,6 +42,7 @@ from comptabilite.services import (
     frais_enregistrer,
     versement_enregistrer,
 )
+from comptabilite.tarif import tva
 from tests.factories import creer_creancier, creer_titre_comptable
 
 pytestmark = pytest.mark.django_db
@@ -46,11 +56,15 @@ FIN = date(2025, 12, 31)
 class GrandLivre(RuleBasedStateMachine):
     acteur = None
     reversements_faits = 0
+    droits_rendus = 0
 
     def __init__(self):
         super().__init__()
         creancier = creer_creancier(etude=self.acteur.etude, iban="FR1420041010050500013M02606")
-        self.dossier = creer_titre_comptable(acteur=self.acteur, creancier=creancier)
+        # 800 € de frais alloués, dont 300 € d'article 700 (dans l'assiette A444-32).
+        self.dossier = creer_titre_comptable(
+            acteur=self.acteur, creancier=creancier, dont_article_700=D("300.00")
+        )
         self.jour = date(2025, 4, 1)
 
     def avancer(self, jours: int) -> None:
@@ -96,7 +110,37 @@ class GrandLivre(RuleBasedStateMachine):
         )
         if candidates:
             ecriture = candidates[choix % len(candidates)]
+            avant = fonds_dossier(self.dossier).droit_rendu
             ecriture_contre_passer(acteur=self.acteur, ecriture=ecriture, motif="Erreur de saisie")
+            if fonds_dossier(self.dossier).droit_rendu > avant:
+                GrandLivre.droits_rendus += 1
+
+    @rule(
+        montant=st.decimals(min_value=D("1000.00"), max_value=D("3000.00"), places=2),
+        avance=st.integers(0, 15),
+    )
+    def cheque_reverse_puis_impaye(self, montant, avance):
+        """Un chèque est encaissé, les fonds reversés, puis le chèque revient impayé : le
+        droit A444-32 retenu sur lui est rendu au créancier."""
+        self.avancer(avance)
+        versement = versement_enregistrer(
+            acteur=self.acteur,
+            dossier=self.dossier,
+            montant=montant,
+            date_valeur=self.jour,
+            mode="cheque",
+        )
+        if fonds_dossier(self.dossier).disponible > 0:
+            try:
+                reversement_preparer(acteur=self.acteur, dossier=self.dossier)
+                GrandLivre.reversements_faits += 1
+            except ValidationError as refus:
+                assert "absorbent" in str(refus), refus
+        avant = fonds_dossier(self.dossier).droit_rendu
+        ecriture = versement.ecritures.filter(nature=NatureEcriture.VERSEMENT).first()
+        ecriture_contre_passer(acteur=self.acteur, ecriture=ecriture, motif="Chèque impayé")
+        if fonds_dossier(self.dossier).droit_rendu > avant:
+            GrandLivre.droits_rendus += 1
 
     @rule(part=st.integers(1, 100))
     def reverser(self, part):
@@ -111,16 +155,57 @@ class GrandLivre(RuleBasedStateMachine):
             # Seul refus attendu : des retenues (forfait A444-32) plus grandes que les fonds.
             assert "absorbent" in str(refus), refus
 
+    @rule(choix=st.integers(0, 10_000))
+    def annuler_reversement(self, choix):
+        actifs = [
+            r
+            for r in Reversement.objects.filter(dossier=self.dossier).order_by("id")
+            if not reversement_annule(r)
+        ]
+        if actifs:
+            reversement = actifs[choix % len(actifs)]
+            reversement_annuler(acteur=self.acteur, reversement=reversement, motif="Erreur")
+
     @invariant()
     def reversements_sans_centime_cree_ni_perdu(self):
-        sorties = Ecriture.objects.filter(dossier=self.dossier, poste=Poste.FONDS)
+        sorties = Ecriture.objects.filter(
+            dossier=self.dossier, poste=Poste.FONDS, cause="reversement"
+        )
         total = D("0")
         for reversement in Reversement.objects.filter(dossier=self.dossier):
             assert reversement.brut == reversement.net + reversement.retenues
             siennes = [e for e in sorties if e.cause_id == str(reversement.pk)]
             assert sum((e.montant for e in siennes), D("0")) == reversement.brut
-            total += reversement.brut
-        assert fonds_dossier(self.dossier).sorti == total
+            if not reversement_annule(reversement):
+                total += reversement.brut
+        # Sorti = reversements non annulés - droit et TVA rendus (régularisations).
+        fonds = fonds_dossier(self.dossier)
+        assert fonds.sorti == total - fonds.droit_rendu - fonds.tva_rendue
+
+    @invariant()
+    def droit_a444_32_jamais_retenu_en_trop(self):
+        fonds = fonds_dossier(self.dossier)
+        assert fonds.droit_retenu >= 0 and fonds.tva_retenue >= 0
+        assert fonds.droit_rendu >= 0 and fonds.tva_rendue >= 0
+        calcul = droit_du(fonds)
+        du = calcul.montant if calcul is not None else D("0")
+        assert fonds.droit_retenu <= du
+        assert fonds.tva_retenue <= tva(du)
+
+    @invariant()
+    def frais_du_creancier_bornes(self):
+        fonds = fonds_dossier(self.dossier)
+        assert D("0") <= fonds.frais_creancier <= fonds.frais_creancier_dus
+        payes = -sum(
+            (
+                e.signe
+                for e in grand_livre.lignes(self.dossier.pk)
+                if e.poste == "frais" and e.nature_effective == "versement"
+            ),
+            D("0"),
+        )
+        assert fonds.frais_creancier <= payes
+        assert fonds.assiette - fonds.recouvre <= D("300.00")
 
     @invariant()
     def solde_egal_somme_des_ecritures(self):
@@ -160,10 +245,11 @@ class GrandLivre(RuleBasedStateMachine):
 def test_suites_aleatoires_d_operations(clerc):
     GrandLivre.acteur = clerc
     GrandLivre.reversements_faits = 0
+    GrandLivre.droits_rendus = 0
     run_state_machine_as_test(
         GrandLivre,
         settings=settings(
-            max_examples=12,
+            max_examples=15,
             derandomize=True,
             stateful_step_count=10,
             deadline=None,
@@ -172,3 +258,5 @@ def test_suites_aleatoires_d_operations(clerc):
     )
     # Les suites ont bien mêlé des reversements aux autres opérations.
     assert GrandLivre.reversements_faits > 0
+    # ... et des contre-passations après reversement qui rendent du droit A444-32.
+    assert GrandLivre.droits_rendus > 0, GrandLivre.droits_rendus

@@ -54,23 +54,26 @@ def dossier_avec_versement(acteur, montant="2000.00", jour=date(2025, 6, 30), **
 
 
 def test_reversement_retient_le_droit_a444_32_et_sa_tva(comptable):
-    # 2 000 € versés le 30/06/2025 : 800 € de frais du titre d'abord (C. civ. 1343-1), puis
-    # 1 200 € sur intérêts et principal, qui reviennent au créancier.
+    # 2 000 € versés le 30/06/2025 : 800 € de frais alloués par le titre d'abord (C. civ.
+    # 1343-1), puis 1 200 € sur intérêts et principal ; tout revient au créancier (les frais
+    # alloués sont à lui). Assiette A444-32 : 1 200 € (les 800 € sont des dépens : la
+    # fabrique ne déclare pas d'article 700 ; domaine/argent.md § 6.5, « hors dépens »).
     dossier = dossier_avec_versement(comptable)
     solde_avant = SoldeDossier.objects.get(pk=dossier.pk).du
-    assert fonds_dossier(dossier).disponible == D("1200.00")
+    assert fonds_dossier(dossier).disponible == D("2000.00")
+    assert fonds_dossier(dossier).assiette == D("1200.00")
     reversement = reversement_preparer(acteur=comptable, dossier=dossier)
     # 125 × 11,73 % = 14,66 ; 485 × 10,75 % = 52,14 ; 590 × 10,26 % = 60,53 : 127,33 € HT.
     assert reversement.droit_ht == D("127.33")
     assert reversement.tva_droit == D("25.47")
-    assert reversement.net == D("1047.20")
-    assert reversement.brut == D("1200.00")
+    assert reversement.net == D("1847.20")
+    assert reversement.brut == D("2000.00")
     assert reversement.iban == IBAN_CREANCIER
     # Les écritures sont au poste « fonds » : la dette du débiteur ne bouge pas.
     fonds = Ecriture.objects.filter(dossier=dossier, poste=Poste.FONDS)
     assert sorted((e.nature, e.montant) for e in fonds) == [
         ("droit_proportionnel", D("127.33")),
-        ("reversement", D("1047.20")),
+        ("reversement", D("1847.20")),
         ("tva", D("25.47")),
     ]
     assert SoldeDossier.objects.get(pk=dossier.pk).du == solde_avant
@@ -93,13 +96,13 @@ def test_second_reversement_droit_sur_le_total_et_non_acompte_par_acompte(compta
     )
     fonds = fonds_dossier(dossier)
     second = reversement_preparer(acteur=comptable, dossier=dossier)
-    total = droit_proportionnel(fonds.recouvre, charge="creancier", le=date(2025, 9, 30))
+    total = droit_proportionnel(fonds.assiette, charge="creancier", le=date(2025, 9, 30))
     assert premier.droit_ht + second.droit_ht == total
-    assert second.recouvre_cumule == fonds.recouvre
+    assert second.recouvre_cumule == fonds.assiette
     # Sur le total, le droit est moindre que deux droits acompte par acompte.
     separes = droit_proportionnel(D("1200.00"), charge="creancier", le=date(2025, 9, 30))
     separes += droit_proportionnel(
-        fonds.recouvre - D("1200.00"), charge="creancier", le=date(2025, 9, 30)
+        fonds.assiette - D("1200.00"), charge="creancier", le=date(2025, 9, 30)
     )
     assert total < separes
 
@@ -121,18 +124,18 @@ def test_facture_de_l_etude_retenue_avec_son_objet(comptable):
         facture=D("60.00"),
         libelle_facture="Honoraires de recouvrement amiable (L111-8 al. 2)",
     )
-    assert reversement.net == D("987.20")
+    assert reversement.net == D("1787.20")
     assert reversement.brut == reversement.net + reversement.retenues
 
 
 def test_reversement_partiel_puis_le_reste(comptable):
     dossier = dossier_avec_versement(comptable)
     with pytest.raises(ValidationError, match="dépasse les fonds disponibles"):
-        reversement_preparer(acteur=comptable, dossier=dossier, montant=D("1200.01"))
+        reversement_preparer(acteur=comptable, dossier=dossier, montant=D("2000.01"))
     partiel = reversement_preparer(acteur=comptable, dossier=dossier, montant=D("500.00"))
     assert partiel.net == D("500.00") - D("127.33") - D("25.47")
     reste = reversement_preparer(acteur=comptable, dossier=dossier)
-    assert reste.brut == D("700.00") and reste.droit_ht == D("0.00")
+    assert reste.brut == D("1500.00") and reste.droit_ht == D("0.00")
     with pytest.raises(ValidationError, match="Aucun fonds"):
         reversement_preparer(acteur=comptable, dossier=dossier)
 
@@ -148,8 +151,8 @@ def test_refus_sans_iban_et_quand_les_retenues_absorbent_tout(comptable):
     )
     with pytest.raises(ValidationError, match="IBAN"):
         reversement_preparer(acteur=comptable, dossier=sans_iban)
-    # 820 € : 20 € recouvrés après les 800 € de frais ; forfait 21,50 € HT + 4,30 € de TVA.
-    petit = dossier_avec_versement(comptable, montant="820.00")
+    # 20 € recouvrés sans frais alloués : forfait 21,50 € HT + 4,30 € de TVA (A444-32).
+    petit = dossier_avec_versement(comptable, montant="20.00", montant_frais=D("0.00"))
     with pytest.raises(ValidationError, match="absorbent"):
         reversement_preparer(acteur=comptable, dossier=petit)
     assert not Reversement.objects.filter(dossier=petit).exists()
@@ -194,16 +197,6 @@ def test_une_ecriture_de_reversement_ne_se_contre_passe_pas(comptable):
         ecriture_contre_passer(acteur=comptable, ecriture=ecriture, motif="Erreur")
 
 
-def test_versement_annule_apres_reversement_laisse_un_disponible_negatif(comptable):
-    dossier = dossier_avec_versement(comptable)
-    reversement_preparer(acteur=comptable, dossier=dossier)
-    ecriture = Ecriture.objects.filter(dossier=dossier, nature="versement").first()
-    ecriture_contre_passer(acteur=comptable, ecriture=ecriture, motif="Chèque impayé")
-    assert fonds_dossier(dossier).disponible < 0
-    with pytest.raises(ValidationError, match="Aucun fonds"):
-        reversement_preparer(acteur=comptable, dossier=dossier)
-
-
 # --- Lots SEPA ------------------------------------------------------------------------------
 
 
@@ -226,7 +219,7 @@ def test_lot_emis_produit_un_pain001_valide_et_se_fige(comptable):
     sepa.schema_xsd().validate(xml.decode())
     texte = xml.decode()
     assert "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03" in texte
-    assert "<CtrlSum>2094.40</CtrlSum>" in texte  # 2 × 1 047,20
+    assert "<CtrlSum>3694.40</CtrlSum>" in texte  # 2 × 1 847,20
     assert "<NbOfTxs>2</NbOfTxs>" in texte
     assert texte.count(f"<IBAN>{IBAN_CREANCIER}</IBAN>") == 2
     assert f"<IBAN>{comptable.etude.iban_compte_affecte}</IBAN>" in texte  # compte affecté
@@ -282,7 +275,7 @@ def test_nuit_alerte_les_fonds_detenus_au_dela_du_delai_de_l_etude(comptable):
     resume = alerter_fonds_detenus(date(2025, 7, 31))
     assert resume["alertes_nouvelles"] == 1 and resume["erreurs"] == {}
     alerte = AlerteFonds.objects.get(dossier=dossier, le=date(2025, 7, 31))
-    assert alerte.detenus_depuis == date(2025, 6, 30) and alerte.montant == D("1200.00")
+    assert alerte.detenus_depuis == date(2025, 6, 30) and alerte.montant == D("2000.00")
     assert alerter_fonds_detenus(date(2025, 7, 31))["alertes_nouvelles"] == 0  # idempotente
     reversement_preparer(acteur=comptable, dossier=dossier)
     assert alerter_fonds_detenus(date.today())["alertes_nouvelles"] == 0
@@ -303,7 +296,7 @@ def test_nuit_premier_entre_premier_sorti(comptable):
     )
     # Le reversement est daté du jour : la nuit du jour le voit.
     alerter_fonds_detenus(date.today())
-    # 700 € du 30/06 restent détenus : la plus ancienne date est celle-là, pas le 01/09.
+    # 1 500 € du 30/06 restent détenus : la plus ancienne date est celle-là, pas le 01/09.
     alerte = AlerteFonds.objects.get(dossier=dossier)
     assert alerte.detenus_depuis == date(2025, 6, 30)
     assert alerte.montant == fonds_dossier(dossier).disponible
@@ -327,7 +320,7 @@ def test_ecrans_des_reversements(client, comptable):
     assert reponse.status_code == 302
     releve = client.get(reverse("comptabilite_reversement", args=[reversement.pk]))
     contenu = releve.content.decode()
-    assert "1\u202f047,20" in contenu and "A444-32" in contenu and "11.73" in contenu
+    assert "1\u202f847,20" in contenu and "A444-32" in contenu and "11.73" in contenu
     pdf = client.get(reverse("comptabilite_reversement_pdf", args=[reversement.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     reponse = client.post(
@@ -358,7 +351,7 @@ def test_annuler_un_reversement_rend_les_fonds_et_le_droit(comptable):
         reversement_annuler(acteur=comptable, reversement=reversement, motif=" ")
     reversement_annuler(acteur=comptable, reversement=reversement, motif="IBAN erroné")
     fonds = fonds_dossier(dossier)
-    assert fonds.disponible == D("1200.00")
+    assert fonds.disponible == D("2000.00")
     assert fonds.droit_retenu == D("0.00") and fonds.tva_retenue == D("0.00")
     lot.refresh_from_db()
     assert lot.nombre == 0
@@ -368,7 +361,7 @@ def test_annuler_un_reversement_rend_les_fonds_et_le_droit(comptable):
         lot_creer(acteur=comptable, reversements=[reversement], date_execution=date.today())
     # Le droit est de nouveau retenu au reversement suivant, une seule fois.
     nouveau = reversement_preparer(acteur=comptable, dossier=dossier)
-    assert nouveau.droit_ht == D("127.33") and nouveau.net == D("1047.20")
+    assert nouveau.droit_ht == D("127.33") and nouveau.net == D("1847.20")
 
 
 def test_un_reversement_d_un_lot_emis_ne_s_annule_pas(comptable):
