@@ -28,7 +28,7 @@ from dossiers.models import Creancier, Dossier, TitreExecutoire
 from . import decompte as calcul
 from .imputation import imputer
 from .interets import fin_semestre, premier_jour_majoration
-from .models import Ecriture, SoldeDossier, Versement
+from .models import Ecriture, FondsDossier, SoldeDossier, Versement
 
 PART_AVEC_VERSEMENTS = 0.4
 ZERO = Decimal("0.00")
@@ -38,6 +38,7 @@ COLONNES_SOLDE = [
     "regime", "taux_fixe", "majoration_depuis", "capitalisation", "interets_depuis",
     "interets_arretes_au", "morceau_debut", "morceau_principal", "morceau_poste", "modifie_le",
 ]  # fmt: skip
+COLONNES_FONDS = ["dossier_id", "etude_id", "detenus_depuis", "disponible", "dernier_mouvement"]
 COLONNES_VERSEMENT = [
     "id", "etude_id", "dossier_id", "date_valeur", "montant", "mode", "reference",
     "ligne_releve_id", "cree_par_id", "cree_le",
@@ -93,6 +94,24 @@ def _ecriture(e, ids, ctx, dossier_id, jour, nature, poste, sens, montant, libel
     ))  # fmt: skip
 
 
+def _fonds(encaisses, frais_payes, date_titre, frais) -> tuple:
+    """(detenus_depuis, disponible, dernier_mouvement) comme `etat_fonds.SQL_CUMULS` : rien
+    n'est reversé ; cumul par jour des parts sur principal et intérêts, plus les parts sur les
+    frais dans la limite des frais du titre dus à ce jour (frais du créancier)."""
+    jours = sorted({*encaisses, *([date_titre] if frais > 0 else [])})
+    cumul_e = cumul_fp = ZERO
+    depuis = None
+    total = ZERO
+    for jour in jours:
+        cumul_e += encaisses.get(jour, ZERO)
+        cumul_fp += frais_payes.get(jour, ZERO)
+        dus = frais if jour >= date_titre else ZERO
+        total = cumul_e + max(ZERO, min(dus, cumul_fp))
+        if depuis is None and total > 0:
+            depuis = jour
+    return (depuis if total > 0 else None), total, jours[-1]
+
+
 def etape_comptabilite(ctx: Contexte, lot: Lot) -> None:
     titres = lot.tables.get(TitreExecutoire)
     if titres is None or not titres.lignes:
@@ -103,6 +122,7 @@ def etape_comptabilite(ctx: Contexte, lot: Lot) -> None:
     t_soldes = lot.table(SoldeDossier, COLONNES_SOLDE)
     t_versements = lot.table(Versement, COLONNES_VERSEMENT)
     t_ecritures = lot.table(Ecriture, COLONNES_ECRITURE)
+    t_fonds = lot.table(FondsDossier, COLONNES_FONDS)
     # Au plus 3 versements et 4 écritures d'intérêts + 3 x 3 imputations + 2 d'ouverture.
     ids_versements = iter(ctx.ids(Versement, 3 * len(titres.lignes)))
     ids_ecritures = iter(ctx.ids(Ecriture, 16 * len(titres.lignes)))
@@ -144,6 +164,10 @@ def etape_comptabilite(ctx: Contexte, lot: Lot) -> None:
         mouvements = [(min(depuis, date_titre), principal)]
         payes: list[tuple[date, Decimal]] = []
         verse = ZERO
+        # Fonds détenus (etat_fonds), par jour : parts sur principal et intérêts, parts sur
+        # les frais (au créancier tant que les frais du titre ne sont pas payés).
+        encaisses: dict[date, Decimal] = {}
+        frais_payes: dict[date, Decimal] = {}
         passe = ZERO
         jours = []
         if rng.random() < PART_AVEC_VERSEMENTS and (arret - depuis).days > 3:
@@ -193,11 +217,17 @@ def etape_comptabilite(ctx: Contexte, lot: Lot) -> None:
                               "credit", valeur, f"Versement du {jour:%d/%m/%Y} imputé",
                               "versement", str(versement_id), versement_id)  # fmt: skip
                     postes[poste] += -valeur if poste != "excedent" else valeur
+            encaisses[jour] = encaisses.get(jour, ZERO) + part.interets + part.principal
+            frais_payes[jour] = frais_payes.get(jour, ZERO) + part.frais
             if part.principal > 0:
                 mouvements.append((jour, -part.principal))
             if part.interets > 0:
                 payes.append((jour, part.interets))
             verse += montant
+        if encaisses:
+            t_fonds.lignes.append(
+                (dossier_id, ctx.etude.pk, *_fonds(encaisses, frais_payes, date_titre, frais))
+            )
         debut, morceau_principal, morceau_poste = resultat.etat_nuit()
         du = postes["frais"] + postes["interets"] + postes["principal"] - postes["excedent"]
         t_soldes.lignes.append((
@@ -211,7 +241,8 @@ def generation_extension() -> Extension:
     return Extension(
         prealables=(etape_preparer,),
         par_lot=(etape_comptabilite,),
-        # Le solde (clé primaire = dossier, sans « id ») est écrit par le lot, après les
-        # écritures, hors de la liste des tables à identifiants que tient `generer`.
+        # Le solde et l'état des fonds (clé primaire = dossier, sans « id ») sont écrits par
+        # le lot, après les écritures, hors de la liste des tables à identifiants que tient
+        # `generer`.
         tables=(Versement, Ecriture),
     )

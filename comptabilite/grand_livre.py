@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comptabilite import decompte as calcul
+from comptabilite import etat_fonds
 from comptabilite.interets import premier_jour_majoration, taux_penalites_retard
 from comptabilite.models import (
     Cause,
@@ -328,6 +329,9 @@ def passer(
         periode_fin=morceau.fin if morceau else None,
         taux=morceau.taux if morceau else None,
     )
+    if etat_fonds.touche_les_fonds(nature, poste):
+        # État des fonds détenus (nuit des fonds détenus), dans la même transaction.
+        etat_fonds.actualiser([solde.dossier_id])
     signe = montant if sens == Sens.DEBIT else -montant
     if poste == Poste.FONDS:
         # Hors de la dette (reversements) : le solde du débiteur ne bouge pas.

@@ -13,8 +13,9 @@ chargées du recouvrement amiable hors statut, et R124-1 en exclut les commissai
 paramètre de l'étude (`ParametresComptables.delai_detention_jours`, avec sa source) ; une étude
 qui ne l'a pas saisi n'est pas contrôlée, et le résumé de la nuit le dit.
 
-Une requête ensembliste (PostgreSQL) : l'index partiel `ecriture_fonds_idx` ne porte que les
-encaissements et les sorties, pas le million d'écritures d'intérêts du soir.
+Une requête ensembliste (PostgreSQL) sur l'état des fonds tenu à jour à chaque encaissement
+et à chaque sortie (`FondsDossier`, `comptabilite.etat_fonds`) : elle ne lit que les dossiers
+en retard, plus ceux qui ont bougé après la date de la nuit (recalculés à cette date).
 """
 
 from __future__ import annotations
@@ -25,73 +26,48 @@ from datetime import date
 from django.db import connection, transaction
 
 from comptabilite import grand_livre
+from comptabilite.etat_fonds import SQL_CUMULS
 from comptabilite.models import AlerteFonds, ParametresComptables
 from comptabilite.reversements import fonds_calculer
 
-SQL_ALERTES = """
+# Les dossiers en retard sont lus dans l'état tenu à jour (`FondsDossier`, index partiel
+# (etude, detenus_depuis)) : la nuit ne relit pas les encaissements de toute l'étude. Seuls
+# les dossiers qui ont bougé après le `le` (nuit d'une date passée, versement daté du
+# lendemain) sont recalculés à cette date depuis leurs écritures.
+_DEBUT = """
 WITH parametres AS (
     SELECT etude_id, delai_detention_jours AS delai
     FROM comptabilite_parametrescomptables
     WHERE delai_detention_jours IS NOT NULL
 ),
-mouvements AS (
-    SELECT e.dossier_id, e.etude_id, e.date_valeur,
-        sum(CASE WHEN e.poste IN ('principal', 'interets')
-                  AND COALESCE(o.nature, e.nature) = 'versement'
-            THEN CASE WHEN e.sens = 'credit' THEN e.montant ELSE -e.montant END
-            ELSE 0 END) AS encaisse,
-        sum(CASE WHEN e.poste = 'frais'
-                  AND (COALESCE(o.nature, e.nature) = 'frais'
-                       OR (e.nature = 'remise' AND e.cause_id LIKE '%%-creancier'))
-            THEN CASE WHEN e.sens = 'debit' THEN e.montant ELSE -e.montant END
-            ELSE 0 END) AS frais_dus,
-        sum(CASE WHEN e.poste = 'frais' AND COALESCE(o.nature, e.nature) = 'versement'
-            THEN CASE WHEN e.sens = 'credit' THEN e.montant ELSE -e.montant END
-            ELSE 0 END) AS frais_payes,
-        sum(CASE WHEN e.poste = 'fonds'
-            THEN CASE WHEN e.sens = 'credit' THEN e.montant ELSE -e.montant END
-            ELSE 0 END) AS sorti
-    FROM comptabilite_ecriture e
-    JOIN parametres p ON p.etude_id = e.etude_id
-    LEFT JOIN comptabilite_ecriture o ON o.id = e.contre_passe_id
-    WHERE (e.nature IN ('versement', 'contre_passation', 'frais', 'remise')
-           OR e.poste = 'fonds')
-      AND e.date_valeur <= %(le)s
-    GROUP BY e.dossier_id, e.etude_id, e.date_valeur
-),
--- Frais alloués par le titre payés (au créancier) : les parts imputées sur les frais paient
--- d'abord ceux-là (reversements.fonds_calculer), soit min(frais dus, frais payés) cumulés.
-cumuls AS (
-    SELECT m.*,
-        sum(encaisse) OVER (PARTITION BY dossier_id ORDER BY date_valeur)
-        + GREATEST(0, LEAST(
-            sum(frais_dus) OVER (PARTITION BY dossier_id ORDER BY date_valeur),
-            sum(frais_payes) OVER (PARTITION BY dossier_id ORDER BY date_valeur)))
-            AS encaisse_cumule,
-        sum(encaisse) OVER (PARTITION BY dossier_id)
-        + GREATEST(0, LEAST(sum(frais_dus) OVER (PARTITION BY dossier_id),
-                            sum(frais_payes) OVER (PARTITION BY dossier_id)))
-            AS encaisse_total,
-        sum(sorti) OVER (PARTITION BY dossier_id) AS sorti_total
-    FROM mouvements m
-),
+a_recalculer AS (
+    SELECT f.dossier_id FROM comptabilite_fondsdossier f
+    JOIN parametres p ON p.etude_id = f.etude_id
+    WHERE f.dernier_mouvement > %(le)s
+),"""
+_FILTRE = "e.dossier_id IN (SELECT dossier_id FROM a_recalculer) AND e.date_valeur <= %(le)s"
+_FIN = """,
 detenus AS (
-    SELECT dossier_id, etude_id,
-        min(date_valeur) FILTER (WHERE encaisse_cumule > sorti_total) AS depuis,
-        max(encaisse_total - sorti_total) AS montant
-    FROM cumuls
-    GROUP BY dossier_id, etude_id
-    HAVING max(encaisse_total - sorti_total) > 0
+    SELECT f.dossier_id, f.etude_id, f.detenus_depuis AS depuis, f.disponible AS montant,
+           p.delai
+    FROM parametres p
+    JOIN comptabilite_fondsdossier f
+        ON f.etude_id = p.etude_id AND f.detenus_depuis < %(le)s::date - p.delai
+    WHERE f.dernier_mouvement <= %(le)s
+    UNION ALL
+    SELECT e.dossier_id, e.etude_id, e.depuis, e.disponible, p.delai
+    FROM etat e
+    JOIN parametres p ON p.etude_id = e.etude_id
+    WHERE e.depuis < %(le)s::date - p.delai
 )
 INSERT INTO comptabilite_alertefonds (etude_id, dossier_id, le, detenus_depuis, montant,
                                       delai_jours)
-SELECT d.etude_id, d.dossier_id, %(le)s, d.depuis, d.montant, p.delai
-FROM detenus d
-JOIN parametres p ON p.etude_id = d.etude_id
-WHERE d.depuis IS NOT NULL AND %(le)s::date - d.depuis > p.delai
+SELECT etude_id, dossier_id, %(le)s, depuis, montant, delai
+FROM detenus
 ON CONFLICT DO NOTHING
 RETURNING id
 """
+SQL_ALERTES = _DEBUT + SQL_CUMULS.format(filtre=_FILTRE) + _FIN
 
 
 def _sans_delai() -> int:

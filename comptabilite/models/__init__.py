@@ -34,6 +34,7 @@ from .reference import (
 )
 from .reversements import (
     AlerteFonds,
+    FondsDossier,
     LigneLot,
     LotReversements,
     ParametresComptables,
@@ -43,6 +44,7 @@ from .reversements import (
 
 __all__ = [
     "AlerteFonds",
+    "FondsDossier",
     "LigneLot",
     "LotReversements",
     "ParametresComptables",

@@ -181,8 +181,15 @@ class AlerteFonds(models.Model):
     """Fonds d'un dossier détenus au-delà du délai de l'étude, constatés par la nuit du
     `le` (une ligne par dossier et par nuit : la seconde passe n'ajoute rien)."""
 
-    etude = models.ForeignKey("etude.Etude", on_delete=models.PROTECT, related_name="+")
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="+")
+    # Pas d'index propre aux clés étrangères : (etude, le) et l'unique (dossier, le) les
+    # couvrent, et chaque index coûte à chaque alerte de la nuit (mesuré : l'insertion des
+    # alertes est l'essentiel de la partie « fonds_detenus »).
+    etude = models.ForeignKey(
+        "etude.Etude", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     le = models.DateField("nuit du")
     detenus_depuis = models.DateField("plus ancien encaissement non reversé")
     montant = models.DecimalField("fonds détenus", max_digits=14, decimal_places=2)
@@ -199,3 +206,48 @@ class AlerteFonds(models.Model):
 
     def __str__(self) -> str:
         return f"{self.montant} € détenus depuis le {self.detenus_depuis:%d/%m/%Y}"
+
+
+class FondsDossier(models.Model):
+    """État des fonds détenus d'un dossier, tenu à jour à chaque encaissement ou sortie.
+
+    Dérivé des écritures (comme `SoldeDossier`) : recalculé par `grand_livre.passer` dans la
+    transaction de chaque écriture de versement, de contre-passation ou du poste « fonds »
+    (le solde du dossier est alors verrouillé), écrit par la génération en masse et rempli
+    par la migration 0010. La nuit des fonds détenus ne lit que les dossiers dont le plus
+    ancien encaissement non reversé dépasse le délai (index partiel), au lieu de relire
+    tous les encaissements de l'étude ; `reversements.fonds_calculer` reste la règle.
+    """
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    etude = models.ForeignKey(
+        "etude.Etude", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    detenus_depuis = models.DateField(
+        "plus ancien encaissement non reversé", null=True, blank=True
+    )
+    disponible = models.DecimalField("fonds détenus", max_digits=14, decimal_places=2)
+    dernier_mouvement = models.DateField(
+        "dernière date de valeur d'un encaissement ou d'une sortie",
+        help_text="Une nuit antérieure à cette date recalcule le dossier à sa date.",
+    )
+
+    class Meta:
+        verbose_name = "fonds détenus d'un dossier"
+        verbose_name_plural = "fonds détenus des dossiers"
+        indexes = [
+            # La nuit : WHERE etude_id = ? AND detenus_depuis < le - délai (dossiers en retard
+            # seulement ; ceux dont tout est reversé n'y entrent pas).
+            models.Index(
+                fields=["etude", "detenus_depuis"],
+                condition=models.Q(detenus_depuis__isnull=False),
+                name="fonds_detenus_depuis_idx",
+            ),
+            # Nuit d'une date passée : les dossiers qui ont bougé après elle sont recalculés.
+            models.Index(fields=["dernier_mouvement"], name="fonds_dernier_mouvement_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fonds du dossier {self.dossier_id} : {self.disponible}"

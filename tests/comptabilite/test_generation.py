@@ -6,10 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 
 from comptabilite import grand_livre
+from comptabilite.etat_fonds import SQL_ACTUALISER
 from comptabilite.generation import _jour_arret
-from comptabilite.models import Ecriture, SoldeDossier, Versement
+from comptabilite.models import Ecriture, FondsDossier, SoldeDossier, Versement
 from comptabilite.nuit import accruer_interets
 from comptabilite.services import decompte_dossier
 from dossiers.generation import generer
@@ -39,6 +41,21 @@ def test_generer_ouvre_les_grands_livres_et_impute_les_versements(etude):
     for versement in Versement.objects.filter(etude=etude)[:50]:
         parts = Ecriture.objects.filter(versement=versement)
         assert sum(e.montant for e in parts) == versement.montant
+    # L'état des fonds détenus écrit par la génération égale celui que recalcule la requête
+    # de `etat_fonds` depuis les écritures (un par dossier à versement).
+    generes = {f.pk: f for f in FondsDossier.objects.filter(etude=etude)}
+    assert len(generes) == Versement.objects.values("dossier").distinct().count()
+    assert any(f.detenus_depuis is not None for f in generes.values())
+    FondsDossier.objects.all().delete()
+    with connection.cursor() as curseur:
+        curseur.execute(SQL_ACTUALISER, {"dossiers": list(generes)})
+    recalcules = {
+        f.pk: (f.detenus_depuis, f.disponible, f.dernier_mouvement)
+        for f in FondsDossier.objects.all()
+    }
+    assert recalcules == {
+        pk: (f.detenus_depuis, f.disponible, f.dernier_mouvement) for pk, f in generes.items()
+    }
     # La nuit suivante passe par le chemin ensembliste (aucun recalcul dossier par dossier).
     resume = accruer_interets(arret + timedelta(days=1))
     assert resume["erreurs"] == {}

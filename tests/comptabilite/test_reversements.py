@@ -19,6 +19,7 @@ from comptabilite import grand_livre, sepa
 from comptabilite.models import (
     AlerteFonds,
     Ecriture,
+    FondsDossier,
     LotReversements,
     ParametresComptables,
     Poste,
@@ -300,6 +301,95 @@ def test_nuit_premier_entre_premier_sorti(comptable):
     alerte = AlerteFonds.objects.get(dossier=dossier)
     assert alerte.detenus_depuis == date(2025, 6, 30)
     assert alerte.montant == fonds_dossier(dossier).disponible
+
+
+def _etat_egale_le_calcul(dossier):
+    """L'état tenu à jour (FondsDossier) égale la règle recalculée depuis les écritures."""
+    etat = FondsDossier.objects.get(pk=dossier.pk)
+    fonds = fonds_dossier(dossier)
+    assert (etat.detenus_depuis, etat.disponible) == (fonds.detenus_depuis, fonds.disponible)
+    return etat
+
+
+def test_etat_des_fonds_tenu_a_chaque_encaissement_et_sortie(comptable):
+    dossier = dossier_avec_versement(comptable)
+    etat = _etat_egale_le_calcul(dossier)
+    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("1200.00"))
+    assert etat.dernier_mouvement == date(2025, 6, 30)
+    versement_enregistrer(
+        acteur=comptable,
+        dossier=dossier,
+        montant=D("300.00"),
+        date_valeur=date(2025, 9, 1),
+        mode="cheque",
+    )
+    # Part du chèque imputée sur principal et intérêts (le reste va aux frais, C. civ. 1343-1).
+    cheque = Ecriture.objects.filter(
+        dossier=dossier, nature="versement", date_valeur=date(2025, 9, 1)
+    )
+    part = sum(e.montant for e in cheque if e.poste in (Poste.PRINCIPAL, Poste.INTERETS))
+    assert part > 0
+    etat = _etat_egale_le_calcul(dossier)
+    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("1200.00") + part)
+    # Reversement partiel : le 30/06 reste le plus ancien encaissement non reversé.
+    reversement = reversement_preparer(acteur=comptable, dossier=dossier, montant=D("1000.00"))
+    etat = _etat_egale_le_calcul(dossier)
+    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("200.00") + part)
+    assert etat.dernier_mouvement == date.today()
+    # Le reste du 30/06 (200 €) sorti : c'est le chèque du 01/09 qui est détenu.
+    reversement_preparer(acteur=comptable, dossier=dossier, montant=D("200.00"))
+    etat = _etat_egale_le_calcul(dossier)
+    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 9, 1), part)
+    # Annuler le premier reversement rend ses 1 000 € : de nouveau détenus depuis le 30/06.
+    reversement_annuler(acteur=comptable, reversement=reversement, motif="IBAN erroné")
+    etat = _etat_egale_le_calcul(dossier)
+    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("1000.00") + part)
+    # Chèque du 01/09 impayé (contre-passation de tout le versement) : 1 000 € du 30/06
+    # restent détenus.
+    ecriture_contre_passer(acteur=comptable, ecriture=cheque.first(), motif="Chèque impayé")
+    etat = _etat_egale_le_calcul(dossier)
+    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("1000.00"))
+    # Tout reversé : plus rien de détenu, le dossier sort de l'index de la nuit.
+    reversement_preparer(acteur=comptable, dossier=dossier)
+    etat = _etat_egale_le_calcul(dossier)
+    assert (etat.detenus_depuis, etat.disponible) == (None, D("0.00"))
+
+
+def test_migration_remplit_l_etat_comme_le_tient_le_grand_livre(comptable):
+    from importlib import import_module
+
+    remplir = import_module("comptabilite.migrations.0010_fonds_dossier").REMPLIR
+    dossiers = [dossier_avec_versement(comptable) for _ in range(3)]
+    reversement_preparer(acteur=comptable, dossier=dossiers[0], montant=D("500.00"))
+    reversement_preparer(acteur=comptable, dossier=dossiers[1])
+    tenus = {
+        f.pk: (f.detenus_depuis, f.disponible, f.dernier_mouvement)
+        for f in FondsDossier.objects.all()
+    }
+    assert len(tenus) == 3
+    FondsDossier.objects.all().delete()
+    with connection.cursor() as curseur:
+        curseur.execute(remplir)
+    remplis = {
+        f.pk: (f.detenus_depuis, f.disponible, f.dernier_mouvement)
+        for f in FondsDossier.objects.all()
+    }
+    assert remplis == tenus
+
+
+def test_nuit_d_une_date_passee_recalcule_les_dossiers_qui_ont_bouge_depuis(comptable):
+    dossier = dossier_avec_versement(comptable)
+    ParametresComptables.objects.create(
+        etude=comptable.etude, delai_detention_jours=30, source_delai="Convention"
+    )
+    # Tout est reversé aujourd'hui : l'état ne détient plus rien, mais la nuit du 31/07/2025
+    # constate ce qui était détenu ce soir-là (recalcul à sa date).
+    reversement_preparer(acteur=comptable, dossier=dossier)
+    assert FondsDossier.objects.get(pk=dossier.pk).detenus_depuis is None
+    assert alerter_fonds_detenus(date(2025, 7, 31))["alertes_nouvelles"] == 1
+    alerte = AlerteFonds.objects.get(dossier=dossier)
+    assert (alerte.detenus_depuis, alerte.montant) == (date(2025, 6, 30), D("1200.00"))
+    assert alerter_fonds_detenus(date.today())["alertes_nouvelles"] == 0
 
 
 # --- Écrans ----------------------------------------------------------------------------------
