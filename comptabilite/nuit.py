@@ -13,7 +13,11 @@ Trois temps :
    Un changement de semestre ou le premier jour de la majoration ouvrent un nouveau morceau.
    Une requête par lot : SELECT ... FOR UPDATE des soldes (un versement en cours attend, ou
    fait attendre : le résultat est celui de l'exécution en série), INSERT des écritures
-   (contrainte unique dossier + jour en dernier recours), UPDATE des soldes.
+   (contrainte unique dossier + jour en dernier recours), UPDATE des soldes. Les lots sont
+   répartis sur deux connexions (`CONNEXIONS`) : le travail est dans PostgreSQL, un cœur
+   par connexion. Les clés étrangères des écritures sont vérifiées comme partout (le
+   contournement par `session_replication_role`, réservé au superutilisateur, a été retiré :
+   mesuré en temps CPU de la base, il ne gagnait rien, voir docs/ETAT.md).
 3. Recalcul dossier par dossier (Python, `grand_livre.interets_regulariser`) des cas que le
    SQL ne traite pas : pénalités L441-10 (taux BCE), anniversaire de capitalisation, nuit
    manquée à cheval sur une coupure, SQLite.
@@ -24,6 +28,7 @@ contrainte unique (dossier, jour) refuserait de toute façon un doublon.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -38,6 +43,9 @@ from comptabilite.monnaie import date_fr
 from etude.errors import DonneeManquante
 
 TAILLE_LOT = 50_000
+# Lots en parallèle sur deux connexions (la machine de production a deux cœurs ; mesuré en
+# temps CPU de la base, le calcul d'un lot tient un cœur).
+CONNEXIONS = 2
 
 # 1. Ouverture en masse : mêmes règles que grand_livre._ouvrir (premier titre du dossier ;
 # régime selon le titre et la qualité du créancier, décision 2 ; intérêts depuis
@@ -202,15 +210,46 @@ def _ouvrir_grands_livres() -> int:
     return len(dossiers)
 
 
-def _sans_verification_cles_permise() -> bool:
-    """Le rôle peut-il passer `session_replication_role = replica` (superutilisateur) ?"""
-    with connection.cursor() as curseur:
-        curseur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        ligne = curseur.fetchone()
-    return bool(ligne and ligne[0])
+def _lot(apres: int, jusqu_a: int, parametres: dict) -> list[bool]:
+    """Un lot, une transaction : les verrous de ligne ne durent que le temps du lot."""
+    with transaction.atomic(), connection.cursor() as curseur:
+        curseur.execute(SQL_LOT, {**parametres, "apres": apres, "jusqu_a": jusqu_a})
+        return [ligne[0] for ligne in curseur.fetchall()]
 
 
-def _chemin_ensembliste(le: date, resume: Counter, *, sans_verification_cles: bool) -> None:
+def _lots_en_parallele(bornes: list[tuple[int, int]], parametres: dict, connexions: int):
+    """Répartit les lots entre `connexions` fils, chacun avec sa connexion PostgreSQL (un
+    cœur de la base par connexion : le travail est dans PostgreSQL, le fil Python attend).
+
+    Les lots portent sur des dossiers disjoints et chacun est sa propre transaction : en
+    parallèle ou en série, le résultat est le même. Une erreur dans un lot est relevée après
+    la fin des autres fils (les lots déjà validés restent : la nuit relancée reprend là)."""
+    resultats: list[list[bool]] = []
+    erreurs: list[BaseException] = []
+
+    def fil(part: list[tuple[int, int]]) -> None:
+        try:
+            for apres, jusqu_a in part:
+                resultats.append(_lot(apres, jusqu_a, parametres))
+        except BaseException as erreur:  # relevée dans le fil principal
+            erreurs.append(erreur)
+        finally:
+            connection.close()  # la connexion de ce fil (Django : une par fil)
+
+    fils = [
+        threading.Thread(target=fil, args=(bornes[rang::connexions],), name=f"nuit-{rang}")
+        for rang in range(connexions)
+    ]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    if erreurs:
+        raise erreurs[0]
+    return resultats
+
+
+def _chemin_ensembliste(le: date, resume: Counter, *, connexions: int) -> None:
     semestre = debut_semestre(le)
     with connection.cursor() as curseur:
         curseur.execute(
@@ -221,36 +260,22 @@ def _chemin_ensembliste(le: date, resume: Counter, *, sans_verification_cles: bo
         bas, haut = curseur.fetchone()
     if bas is None:
         return
-    apres = bas - 1
-    while apres < haut:
-        jusqu_a = apres + TAILLE_LOT
-        # Un lot, une transaction : les verrous de ligne ne durent que le temps du lot.
-        with transaction.atomic(), connection.cursor() as curseur:
-            if sans_verification_cles:
-                # Mesuré : la vérification ligne à ligne des clés étrangères de chaque
-                # écriture (dossier, étude : un SELECT ... FOR KEY SHARE par ligne, qui
-                # écrit sur la ligne du dossier) coûtait plus que le calcul. Elle est sans
-                # objet ici : chaque écriture reprend le dossier et l'étude d'un solde
-                # existant, verrouillé FOR UPDATE dans ce même lot, dont les propres clés
-                # étrangères (PROTECT) empêchent la suppression. Réservé au superutilisateur ;
-                # le réglage ne dure que la transaction du lot (SET LOCAL), et les triggers
-                # de la table (immuabilité : UPDATE et DELETE) ne concernent pas l'INSERT.
-                curseur.execute("SET LOCAL session_replication_role = replica")
-            curseur.execute(
-                SQL_LOT,
-                {
-                    "apres": apres,
-                    "jusqu_a": jusqu_a,
-                    "le": le,
-                    "semestre": semestre,
-                    "veille_semestre": semestre - timedelta(days=1),
-                    "libelle": f"Intérêts courus au {date_fr(le)}",
-                },
-            )
-            passees = [ligne[0] for ligne in curseur.fetchall()]
+    bornes = [(apres, apres + TAILLE_LOT) for apres in range(bas - 1, haut, TAILLE_LOT)]
+    parametres = {
+        "le": le,
+        "semestre": semestre,
+        "veille_semestre": semestre - timedelta(days=1),
+        "libelle": f"Intérêts courus au {date_fr(le)}",
+    }
+    # Dans une transaction ouverte (tests, appelant atomique), d'autres connexions ne
+    # verraient pas ce qu'elle a écrit : en série sur la connexion courante.
+    if connexions > 1 and len(bornes) > 1 and not connection.in_atomic_block:
+        lots = _lots_en_parallele(bornes, parametres, connexions)
+    else:
+        lots = [_lot(apres, jusqu_a, parametres) for apres, jusqu_a in bornes]
+    for passees in lots:
         resume["dossiers_ensemblistes"] += len(passees)
         resume["ecritures"] += sum(passees)
-        apres = jusqu_a
 
 
 def _chemin_dossier_par_dossier(
@@ -291,15 +316,14 @@ def _taux_manquants(le: date) -> set[str]:
 
 
 def accruer_interets(
-    le: date, *, ensembliste: bool | None = None, sans_verification_cles: bool | None = None
+    le: date, *, ensembliste: bool | None = None, connexions: int = CONNEXIONS
 ) -> dict:
     """Passe au grand livre l'intérêt couru jusqu'au `le` inclus ; idempotente.
 
     Rend un résumé : grands livres ouverts, dossiers traités (ensemblistes, recalculés),
     écritures passées, erreurs (message français -> nombre de dossiers), durée.
     `ensembliste=False` force le recalcul dossier par dossier (mesure de référence).
-    `sans_verification_cles` : None = quand le rôle le permet (voir `_chemin_ensembliste`) ;
-    False force la vérification ligne à ligne (mesure de comparaison du banc).
+    `connexions` : lots ensemblistes répartis sur autant de connexions (1 = en série).
     """
     debut = time.perf_counter()
     resume: Counter = Counter()
@@ -320,9 +344,7 @@ def accruer_interets(
             if nombre:
                 erreurs[str(manque)] += nombre
     if ensembliste:
-        if sans_verification_cles is None:
-            sans_verification_cles = _sans_verification_cles_permise()
-        _chemin_ensembliste(le, resume, sans_verification_cles=sans_verification_cles)
+        _chemin_ensembliste(le, resume, connexions=connexions)
     _chemin_dossier_par_dossier(le, resume, erreurs, manquants)
     return {
         "date": le.isoformat(),

@@ -136,3 +136,42 @@ def test_deux_reversements_simultanes_ne_reversent_pas_deux_fois(comptable):
     assert Reversement.objects.filter(dossier=dossier).count() == 1
     assert len(refus) == 1 and "Aucun fonds" in str(refus[0])
     assert fonds_dossier(dossier).disponible == D("0.00")
+
+
+def test_lots_sur_deux_connexions_egalent_la_serie(clerc, monkeypatch):
+    """Lots de la nuit répartis sur deux connexions (`nuit.CONNEXIONS`) : mêmes écritures et
+    mêmes soldes qu'en série, et un versement pendant la nuit donne encore la série."""
+    from comptabilite import nuit
+    from comptabilite.models import Ecriture
+
+    paralleles = [creer_titre_comptable(acteur=clerc) for _ in range(4)]
+    serie = [creer_titre_comptable(acteur=clerc) for _ in range(4)]
+    accruer_interets(date(2025, 6, 28))
+    # Un dossier par lot : huit lots, répartis entre les fils « nuit-0 » et « nuit-1 ».
+    monkeypatch.setattr(nuit, "TAILLE_LOT", 1)
+    fils_des_lots = []
+    lot_reel = nuit._lot
+
+    def lot_observe(*args):
+        fils_des_lots.append(threading.current_thread().name)
+        return lot_reel(*args)
+
+    monkeypatch.setattr(nuit, "_lot", lot_observe)
+    fils_avant = threading.active_count()
+    en_parallele(
+        lambda: accruer_interets(date(2025, 6, 30), connexions=2),
+        lambda: payer(clerc, paralleles[0], "1500.00"),
+    )
+    assert threading.active_count() == fils_avant  # les fils de la nuit sont finis
+    assert {"nuit-0", "nuit-1"} <= set(fils_des_lots)
+    payer(clerc, serie[0], "1500.00")
+    resume = accruer_interets(date(2025, 6, 30), connexions=1)
+    assert resume["ecritures"] == 0  # tout était déjà passé par les deux connexions
+    for p, s in zip(paralleles, serie, strict=True):
+        assert etat(p) == etat(s)
+        assert grand_livre.verifier_solde(p.pk) == {}
+        nuit_p = Ecriture.objects.filter(dossier=p, cause="nuit").order_by("date_valeur")
+        nuit_s = Ecriture.objects.filter(dossier=s, cause="nuit").order_by("date_valeur")
+        assert [(e.date_valeur, e.montant) for e in nuit_p] == [
+            (e.date_valeur, e.montant) for e in nuit_s
+        ]
