@@ -96,6 +96,30 @@ def _deux_fois(le, parties: list[str]) -> dict:
     }
 
 
+def _delai_de_mesure() -> None:
+    """Sans délai de détention saisi, la partie « fonds_detenus » ne contrôle rien (aucune
+    source ne le fixe pour un commissaire de justice) : la mesure ne dirait rien de son coût.
+    Base jetable : l'étude qui n'en a pas reçoit, pour la mesure seulement, le délai d'un mois
+    de CPCE R124-6 (recouvrement amiable, dont R124-1 exclut les commissaires de justice),
+    avec cette source en clair ; une étude qui en a un le garde."""
+    with connection.cursor() as curseur:
+        curseur.execute(
+            """
+            INSERT INTO comptabilite_parametrescomptables
+                (etude_id, bic_compte_affecte, delai_detention_jours, source_delai)
+            SELECT id, '', 30, %s FROM etude_etude
+            ON CONFLICT (etude_id) DO UPDATE
+            SET delai_detention_jours = EXCLUDED.delai_detention_jours,
+                source_delai = EXCLUDED.source_delai
+            WHERE comptabilite_parametrescomptables.delai_detention_jours IS NULL
+            """,
+            [
+                "Banc de mesure (base jetable) : un mois comme CPCE R124-6, qui ne vise pas "
+                "les commissaires de justice (R124-1) ; pas une règle de l'étude."
+            ],
+        )
+
+
 def lignes(*, dossiers: int = 10_000) -> list[dict]:
     """Deux nuits, chacune à la date où ses parties ont du travail ordinaire : les intérêts
     au jour J de 2026-S1 (soldes arrêtés à la veille), les autres parties pour aujourd'hui
@@ -107,6 +131,7 @@ def lignes(*, dossiers: int = 10_000) -> list[dict]:
         )
     autres = [p.nom for p in PARTIES if p.nom != "interets"]
     aujourd_hui = timezone.localdate()
+    _delai_de_mesure()
     nuits = [_deux_fois(aujourd_hui, autres)]
     nuit_interets._ouvrir_grands_livres()
     j = _jour_mesure()
