@@ -8,7 +8,7 @@ contre-passation de versement les retire), les sorties les écritures du poste �
 vide si rien n'est détenu. La même requête sert à trois endroits : `grand_livre.passer` (un
 dossier, dans la transaction de l'écriture, solde verrouillé), la nuit d'une date passée
 (dossiers qui ont bougé depuis, recalculés à cette date) et la migration qui remplit la
-table (copie du texte dans la migration 0010).
+table (copie du texte dans la migration 0011).
 """
 
 from __future__ import annotations

@@ -214,7 +214,7 @@ class FondsDossier(models.Model):
     Dérivé des écritures (comme `SoldeDossier`) : recalculé par `grand_livre.passer` dans la
     transaction de chaque écriture de versement, de contre-passation ou du poste « fonds »
     (le solde du dossier est alors verrouillé), écrit par la génération en masse et rempli
-    par la migration 0010. La nuit des fonds détenus ne lit que les dossiers dont le plus
+    par la migration 0011. La nuit des fonds détenus ne lit que les dossiers dont le plus
     ancien encaissement non reversé dépasse le délai (index partiel), au lieu de relire
     tous les encaissements de l'étude ; `reversements.fonds_calculer` reste la règle.
     """

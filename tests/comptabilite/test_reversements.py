@@ -314,7 +314,8 @@ def _etat_egale_le_calcul(dossier):
 def test_etat_des_fonds_tenu_a_chaque_encaissement_et_sortie(comptable):
     dossier = dossier_avec_versement(comptable)
     etat = _etat_egale_le_calcul(dossier)
-    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("1200.00"))
+    # 2 000 € du 30/06 : principal, intérêts et frais alloués par le titre (au créancier).
+    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("2000.00"))
     assert etat.dernier_mouvement == date(2025, 6, 30)
     versement_enregistrer(
         acteur=comptable,
@@ -323,21 +324,19 @@ def test_etat_des_fonds_tenu_a_chaque_encaissement_et_sortie(comptable):
         date_valeur=date(2025, 9, 1),
         mode="cheque",
     )
-    # Part du chèque imputée sur principal et intérêts (le reste va aux frais, C. civ. 1343-1).
     cheque = Ecriture.objects.filter(
         dossier=dossier, nature="versement", date_valeur=date(2025, 9, 1)
     )
-    part = sum(e.montant for e in cheque if e.poste in (Poste.PRINCIPAL, Poste.INTERETS))
-    assert part > 0
     etat = _etat_egale_le_calcul(dossier)
-    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("1200.00") + part)
+    part = etat.disponible - D("2000.00")  # ce qui, du chèque, revient au créancier
+    assert part > 0 and etat.detenus_depuis == date(2025, 6, 30)
     # Reversement partiel : le 30/06 reste le plus ancien encaissement non reversé.
     reversement = reversement_preparer(acteur=comptable, dossier=dossier, montant=D("1000.00"))
     etat = _etat_egale_le_calcul(dossier)
-    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("200.00") + part)
+    assert (etat.detenus_depuis, etat.disponible) == (date(2025, 6, 30), D("1000.00") + part)
     assert etat.dernier_mouvement == date.today()
-    # Le reste du 30/06 (200 €) sorti : c'est le chèque du 01/09 qui est détenu.
-    reversement_preparer(acteur=comptable, dossier=dossier, montant=D("200.00"))
+    # Le reste du 30/06 sorti : c'est le chèque du 01/09 qui est détenu.
+    reversement_preparer(acteur=comptable, dossier=dossier, montant=D("1000.00"))
     etat = _etat_egale_le_calcul(dossier)
     assert (etat.detenus_depuis, etat.disponible) == (date(2025, 9, 1), part)
     # Annuler le premier reversement rend ses 1 000 € : de nouveau détenus depuis le 30/06.
@@ -358,7 +357,7 @@ def test_etat_des_fonds_tenu_a_chaque_encaissement_et_sortie(comptable):
 def test_migration_remplit_l_etat_comme_le_tient_le_grand_livre(comptable):
     from importlib import import_module
 
-    remplir = import_module("comptabilite.migrations.0010_fonds_dossier").REMPLIR
+    remplir = import_module("comptabilite.migrations.0011_fonds_dossier").REMPLIR
     dossiers = [dossier_avec_versement(comptable) for _ in range(3)]
     reversement_preparer(acteur=comptable, dossier=dossiers[0], montant=D("500.00"))
     reversement_preparer(acteur=comptable, dossier=dossiers[1])
@@ -388,7 +387,7 @@ def test_nuit_d_une_date_passee_recalcule_les_dossiers_qui_ont_bouge_depuis(comp
     assert FondsDossier.objects.get(pk=dossier.pk).detenus_depuis is None
     assert alerter_fonds_detenus(date(2025, 7, 31))["alertes_nouvelles"] == 1
     alerte = AlerteFonds.objects.get(dossier=dossier)
-    assert (alerte.detenus_depuis, alerte.montant) == (date(2025, 6, 30), D("1200.00"))
+    assert (alerte.detenus_depuis, alerte.montant) == (date(2025, 6, 30), D("2000.00"))
     assert alerter_fonds_detenus(date.today())["alertes_nouvelles"] == 0
 
 
