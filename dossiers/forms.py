@@ -656,6 +656,26 @@ class DebiteurModifierForm(ModeleAccessible):
             self.add_error(None, erreur.messages)
 
 
+class CreancierModifierForm(DebiteurModifierForm):
+    """Identité, adresse et courriel d'un créancier existant (CPC 648 2°). Ni la nature de la
+    personne, ni le taux d'intérêt légal qu'elle détermine, ni l'IBAN de reversement ne se
+    changent ici."""
+
+    revenus_mensuels_nets = None
+
+    class Meta:
+        model = Creancier
+        fields = [
+            *[c for c in CHAMPS_PERSONNE if c != "type_personne"],
+            "email",
+            "date_naissance",
+            "lieu_naissance",
+            "nationalite",
+            "profession",
+        ]
+        widgets = {"date_naissance": DateInput}
+
+
 def recherche_parties(qs, terme: str, *, limite: int = 10):
     """Parties (créanciers ou débiteurs) de l'étude dont le nom ou la ville répond au terme."""
     terme = (terme or "").strip()

@@ -282,6 +282,40 @@ def dossier_assigner(*, acteur: Utilisateur, dossier: Dossier, clerc: Utilisateu
 
 
 @transaction.atomic
+def creancier_modifier(*, acteur: Utilisateur, creancier: Creancier, donnees: dict) -> Creancier:
+    """Modifie l'identité ou l'adresse d'un créancier (par exemple les éléments de CPC 648 2° a
+    qui manquaient) ; un événement par dossier concerné."""
+    _exiger_ecriture(acteur)
+    _meme_etude(acteur, creancier)
+    creancier = Creancier.objects.select_for_update().get(pk=creancier.pk)
+    avant = instantane(creancier)
+    for cle, valeur in donnees.items():
+        setattr(creancier, cle, valeur)
+    creancier.full_clean()
+    champs = [cle for cle in donnees if avant.get(cle) != instantane(creancier).get(cle)]
+    if not champs:
+        return creancier
+    creancier.save(update_fields=champs)
+    apres = instantane(creancier, champs)
+    avant = {cle: avant[cle] for cle in champs}
+    dossiers = list(creancier.dossiers.all())
+    for dossier in dossiers or [None]:
+        evenement_enregistrer(
+            etude_id=creancier.etude_id,
+            acteur=acteur,
+            action="creancier_modifier",
+            libelle=f"Créancier modifié : {creancier.designation} ({', '.join(champs)})",
+            objet=creancier,
+            dossier=dossier,
+            avant=avant,
+            apres=apres,
+        )
+    for dossier in dossiers:
+        dossier_indexer(dossier=dossier)
+    return creancier
+
+
+@transaction.atomic
 def debiteur_modifier(*, acteur: Utilisateur, debiteur: Debiteur, donnees: dict) -> Debiteur:
     """Modifie l'identité ou la situation d'un débiteur ; un événement par dossier concerné."""
     _exiger_ecriture(acteur)

@@ -33,6 +33,11 @@ urlpatterns = [
         name="piece_telecharger",
     ),
     path(
+        "<reference:reference>/creancier/modifier/",
+        views.creancier_modifier,
+        name="creancier_modifier",
+    ),
+    path(
         "<reference:reference>/debiteurs/<int:pk>/modifier/",
         views.debiteur_modifier,
         name="debiteur_modifier",

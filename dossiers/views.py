@@ -23,6 +23,7 @@ from etude.views import ecriture_requise
 from . import services
 from .creation import ErreurCreation, dossier_creer_complet
 from .forms import (
+    CreancierModifierForm,
     DebiteurModifierForm,
     FiltreDossiersForm,
     FormulaireDossier,
@@ -313,6 +314,29 @@ def piece_telecharger(request, reference: str, pk: int):
     reponse["X-Content-Type-Options"] = "nosniff"
     reponse["Cache-Control"] = "private, no-store"
     return reponse
+
+
+@ecriture_requise
+def creancier_modifier(request, reference: str):
+    dossier = _dossier(request, reference)
+    creancier = get_object_or_404(Creancier.objects.pour(request.user), pk=dossier.creancier_id)
+    formulaire = CreancierModifierForm(request.POST or None, instance=creancier)
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            services.creancier_modifier(
+                acteur=request.user, creancier=creancier, donnees=formulaire.modifications()
+            )
+        except ValidationError as erreur:
+            formulaire.ajouter_erreur(erreur)
+        else:
+            messages.success(request, f"Créancier {creancier.designation} modifié.")
+            return redirect(dossier)
+    return render(
+        request,
+        "dossiers/creancier_modifier.html",
+        {"dossier": dossier, "creancier": creancier, "form": formulaire, "rubrique": "dossiers"},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @ecriture_requise

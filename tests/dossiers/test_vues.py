@@ -554,3 +554,74 @@ def test_creation_avec_creancier_personne_physique_identite_648(client_clerc, cl
     assert "05/11/1959" in fiche
     assert escape("Liège (Belgique)") in fiche
     assert "ébéniste" in fiche and "belge" in fiche
+
+
+def test_completer_l_identite_648_d_un_creancier_existant(client_clerc, clerc):
+    """Un créancier personne physique enregistré sans les éléments de CPC 648 2° a se complète
+    depuis le dossier ; chaque dossier du créancier en garde la trace (avant/après)."""
+    creancier = creer_creancier(
+        etude=clerc.etude,
+        type_personne="physique",
+        civilite="Mme",
+        nom="Moreau",
+        prenoms="Hélène",
+        raison_sociale="",
+        forme_juridique="",
+        agit_pour_besoins_professionnels=False,
+    )
+    dossier = creer_dossier(acteur=clerc, creancier=creancier)
+    autre = creer_dossier(acteur=clerc, creancier=creancier)
+    url = reverse("creancier_modifier", args=[dossier.reference])
+    assert url in client_clerc.get(dossier.get_absolute_url()).content.decode()
+    formulaire = client_clerc.get(url).context["form"]
+    assert "iban" not in formulaire.fields and "agit_pour_besoins_professionnels" not in (
+        formulaire.fields
+    )
+    donnees = {
+        cle: ("" if valeur is None else valeur)
+        for cle, valeur in formulaire.initial.items()
+        if cle in formulaire.fields
+    }
+    donnees.update(
+        profession="professeure retraitée",
+        nationalite="française",
+        date_naissance="09/02/1951",
+        lieu_naissance="Angers",
+    )
+    reponse = client_clerc.post(url, donnees)
+    assert reponse.status_code == 302, reponse.content.decode()[:2000]
+    creancier.refresh_from_db()
+    assert creancier.profession == "professeure retraitée"
+    assert creancier.date_naissance.isoformat() == "1951-02-09"
+    assert not creancier.agit_pour_besoins_professionnels  # inchangé
+    evenements = Evenement.objects.filter(action="creancier_modifier")
+    assert {e.dossier_id for e in evenements} == {dossier.pk, autre.pk}
+    assert set(evenements.first().apres) == {
+        "profession",
+        "nationalite",
+        "date_naissance",
+        "lieu_naissance",
+    }
+    fiche = client_clerc.get(dossier.get_absolute_url()).content.decode()
+    assert "09/02/1951" in fiche and "Angers" in fiche
+
+
+def test_modifier_un_creancier_refuse_une_naissance_future_sans_rien_ecrire(client_clerc, clerc):
+    dossier = creer_dossier(
+        acteur=clerc,
+        creancier=creer_creancier(
+            etude=clerc.etude,
+            type_personne="physique",
+            nom="Garnier",
+            raison_sociale="",
+            forme_juridique="",
+        ),
+    )
+    url = reverse("creancier_modifier", args=[dossier.reference])
+    reponse = client_clerc.post(
+        url, {"nom": "Garnier", "pays": "France", "date_naissance": "01/01/2999"}
+    )
+    assert reponse.status_code == 400
+    assert "dans le passé" in reponse.content.decode()
+    assert not Evenement.objects.filter(action="creancier_modifier").exists()
+    assert dossier.creancier.__class__.objects.get(pk=dossier.creancier_id).date_naissance is None
