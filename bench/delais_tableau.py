@@ -10,6 +10,12 @@ la page /delais/ entière (vue, gabarit, requêtes) par le client de test de Dja
 max et nombre de requêtes, pour les deux clercs et pour la page suivante d'une section ; le
 rapport des p95 (clerc chargé / clerc de référence, mesurés dans ce même processus) dit si la
 page dépend du nombre de délais. Objectif : p95 <= 50 ms, nombre de requêtes constant.
+
+Le temps CPU du processus Django (`time.process_time`, sans PostgreSQL) est donné avec chaque
+page : il dépend peu de la charge de la machine. Avant / après dans le même processus : les
+lignes des quatre sections du clerc chargé sont rendues par l'ancien gabarit par ligne
+(`tests/procedures/gabarits/delais_lignes_avant.html`) et par `lignes_html`, même données,
+mêmes cellules (vérifié), temps CPU comparés.
 """
 
 from __future__ import annotations
@@ -77,20 +83,66 @@ def clerc(etude, identifiant: str) -> Utilisateur:
 
 
 def mesurer(client: Client, adresse: str, repetitions: int):
-    """Durées de la page (ms), durées SQL (ms, d'après le journal des requêtes), requêtes."""
+    """Durées de la page (ms), durées SQL (ms, d'après le journal des requêtes), requêtes,
+    temps CPU du processus Django par page (ms)."""
     for _ in range(10):
         assert client.get(adresse).status_code == 200
-    durees, sql, requetes = [], [], set()
+    durees, sql, requetes, cpu = [], [], set(), []
     for _ in range(repetitions):
         with CaptureQueriesContext(connection) as q:
+            c0 = time.process_time()
             t0 = time.perf_counter()
             reponse = client.get(adresse)
             durees.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
         assert reponse.status_code == 200
         requetes.add(len(q.captured_queries))
         sql.append(sum(float(r["time"]) for r in q.captured_queries) * 1000)
     assert len(requetes) == 1, f"nombre de requêtes variable : {requetes}"
-    return durees, sql, requetes.pop()
+    return durees, sql, requetes.pop(), cpu
+
+
+def comparer_rendu(utilisateur, repetitions: int) -> None:
+    """Avant / après, même processus : rendu des lignes des 4 sections (temps CPU)."""
+    import re
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from procedures.views.delais import LIMITE, lignes_html, sections
+
+    gabarit = Template((RACINE / "tests/procedures/gabarits/delais_lignes_avant.html").read_text())
+    base = Delai.objects.filter(etude_id=utilisateur.etude_id, statut="ouvert", clerc=utilisateur)
+    lignes = [s["lignes"] for s in sections(base, timezone.localdate(), limite=LIMITE)]
+
+    def cellules(html: str) -> list[str]:
+        corps = html.split("<tbody>")[-1].split("</tbody>")[0]
+        return [
+            re.sub(r">\s+<", "><", " ".join(x.split()))
+            for x in re.findall(r"<tr>(.*?)</tr>", corps, re.S)
+        ]
+
+    avant = [cellules(gabarit.render(Context({"lignes": ls}))) for ls in lignes]
+    apres = [cellules(str(lignes_html(ls))) for ls in lignes]
+    assert avant == apres, "le rendu en une passe diffère de l'ancien gabarit"
+    resultats = {}
+    for nom, rendre in (
+        ("avant (gabarit par ligne)", lambda ls: gabarit.render(Context({"lignes": ls}))),
+        ("après (lignes_html)", lignes_html),
+    ):
+        cpu = []
+        for _ in range(repetitions):
+            c0 = time.process_time()
+            for ls in lignes:
+                rendre(ls)
+            cpu.append((time.process_time() - c0) * 1000)
+        resultats[nom] = cpu
+        print(
+            f"rendu de {sum(map(len, lignes))} lignes, {nom:<26} CPU p50 "
+            f"{statistics.median(cpu):6.2f} ms  p95 {p95(cpu):6.2f} ms"
+        )
+    a, b = (statistics.median(v) for v in resultats.values())
+    print(f"rapport CPU p50 avant / après : {a / b:.1f}")
 
 
 def p95(durees: list[float]) -> float:
@@ -113,7 +165,7 @@ def lignes(*, dossiers: int = 30_000, ouverts: int = 5_000, repetitions: int = 1
     for nom, utilisateur in (("reference", reference), ("charge", charge_)):
         client = Client()
         client.force_login(utilisateur)
-        durees, _, requetes = mesurer(client, "/delais/", repetitions)
+        durees, _, requetes, _ = mesurer(client, "/delais/", repetitions)
         resultats[nom] = (p95(durees), requetes)
     valeur, requetes = resultats["charge"]
     return [
@@ -166,13 +218,15 @@ def main() -> None:
                 .values_list("echeance", "id")[49]
             )
             adresse = f"/delais/?section=plus_tard&apres={premiere[0].isoformat()}:{premiere[1]}"
-        durees, sql, requetes = mesurer(client, adresse, args.repetitions)
+        durees, sql, requetes, cpu = mesurer(client, adresse, args.repetitions)
         resultats[nom] = p95(durees)
         print(
             f"{nom:<42} p50 {statistics.median(durees):6.1f} ms  p95 {p95(durees):6.1f} ms  "
             f"max {max(durees):6.1f} ms  {requetes} requêtes (SQL p50 "
-            f"{statistics.median(sql):.1f} ms, p95 {p95(sql):.1f} ms)"
+            f"{statistics.median(sql):.1f} ms, p95 {p95(sql):.1f} ms ; CPU Django p50 "
+            f"{statistics.median(cpu):.1f} ms, p95 {p95(cpu):.1f} ms)"
         )
+    comparer_rendu(charge_, args.repetitions)
     valeurs = list(resultats.values())
     print(
         f"rapport p95 clerc chargé / référence : {valeurs[1] / valeurs[0]:.2f} ; "

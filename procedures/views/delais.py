@@ -15,7 +15,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,7 +26,14 @@ from etude.models import Role, Utilisateur
 from etude.views import ecriture_requise
 
 from ..ical import abonnement_regenerer, abonnement_revoquer, calendrier
-from ..models import AbonnementCalendrier, Approbation, DecisionApprobation, Delai
+from ..models import (
+    AbonnementCalendrier,
+    Approbation,
+    DecisionApprobation,
+    Delai,
+    NatureDelai,
+    TypeProcedure,
+)
 
 LIMITE = 50
 LIMITE_BUREAU = 8
@@ -67,6 +77,48 @@ def _lignes(qs):
     )
 
 
+_TYPES = dict(TypeProcedure.choices)
+_NATURES = dict(NatureDelai.choices)
+_REFERENCE_TEMOIN = "0000-000000"
+
+
+def _jour(d: date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def lignes_html(lignes) -> SafeString:
+    """Les lignes (<tr>) du tableau des délais, écrites en une passe : 4 sections × 50 lignes
+    passées au gabarit coûtaient l'essentiel du temps de la page (un `{% url %}`, des filtres
+    de date et une résolution de variables par cellule). L'adresse du dossier est construite
+    une fois (`reverse`) puis complétée par la référence ; chaque texte venu de la base est
+    échappé (`escape`). Rendu identique à l'ancien gabarit (test `test_tableau_delais.py`)."""
+    avant, apres = reverse("dossier_detail", args=[_REFERENCE_TEMOIN]).split(_REFERENCE_TEMOIN)
+    morceaux = []
+    for d in lignes:
+        reference = escape(d.dossier.reference)
+        alternative = ""
+        if d.echeance_alternative:
+            raison = f" ({escape(d.raison_alternative)})" if d.raison_alternative else ""
+            alternative = (
+                '<br><span class="delai__alternative">autre lecture : '
+                f"{_jour(d.echeance_alternative)}{raison}</span>"
+            )
+        procedure = d.procedure
+        type_ = procedure.type
+        morceaux.append(
+            f'<tr><td><time datetime="{d.echeance.isoformat()}">{_jour(d.echeance)}</time>'
+            f"{alternative}</td>"
+            f'<td class="reference"><a href="{avant}{reference}{apres}#procedure-'
+            f'{d.procedure_id}">{reference}</a></td>'
+            f"<td>{escape(_TYPES.get(type_, type_))}<br>"
+            f'<span class="aide">{escape(procedure.etape)}</span></td>'
+            f"<td>{escape(d.libelle)}<br>"
+            f'<span class="etiquette">{escape(_NATURES.get(d.nature, d.nature))}</span></td>'
+            f"<td>{escape(d.article)}</td><td>{escape(d.sanction)}</td></tr>"
+        )
+    return mark_safe("\n".join(morceaux))  # noqa: S308 (chaque texte de la base est échappé)
+
+
 def _apres(valeur: str):
     """Clé de suite `AAAA-MM-JJ:id` ; None si absente ou mal formée."""
     try:
@@ -92,7 +144,15 @@ def sections(base, aujourd_hui: date, *, limite: int, seule=None, apres=None) ->
         if len(lignes) > limite:
             lignes = lignes[:limite]
             suite = f"{lignes[-1].echeance.isoformat()}:{lignes[-1].pk}"
-        resultat.append({"code": code, "titre": titre, "lignes": lignes, "suite": suite})
+        resultat.append(
+            {
+                "code": code,
+                "titre": titre,
+                "lignes": lignes,
+                "html": lignes_html(lignes),
+                "suite": suite,
+            }
+        )
     return resultat
 
 

@@ -1,15 +1,19 @@
 """Tableau des délais (/delais/), sections de Mon bureau et flux iCalendar."""
 
+import re
 from datetime import date, timedelta
 from itertools import count
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from procedures.models import AbonnementCalendrier, Delai
+from procedures.models import AbonnementCalendrier, Delai, Procedure
+from procedures.views import delais as delais_vues
 from tests.factories import creer_dossier, creer_procedure, creer_utilisateur
 
 # Vendredi 12 juin 2026 : la semaine finit le dimanche 14.
@@ -84,6 +88,44 @@ def test_tableau_du_clerc_par_section_avec_lien_vers_la_fiche(client, clerc, pro
     assert "Saisie-attribution" in contenu
     # Un clerc ne choisit pas un autre clerc.
     assert 'name="clerc"' not in contenu
+
+
+GABARIT_AVANT = Path(__file__).parent / "gabarits" / "delais_lignes_avant.html"
+
+
+def _cellules(html: str) -> list[str]:
+    """Les lignes du tableau, espaces normalisés (le gabarit indentait, pas la fonction)."""
+    corps = html.split("<tbody>")[-1].split("</tbody>")[0]
+    return [
+        re.sub(r">\s+<", "><", " ".join(ligne.split()))
+        for ligne in re.findall(r"<tr>(.*?)</tr>", corps, re.S)
+    ]
+
+
+def test_lignes_ecrites_en_une_passe_comme_le_gabarit(clerc, procedure):
+    """`lignes_html` rend, à l'espace près, ce que rendait le gabarit par ligne : dates,
+    autre lecture et sa raison, lien vers la fiche, libellés d'affichage, et l'échappement
+    du texte venu de la base (balises, guillemets, esperluettes)."""
+    Procedure.objects.filter(pk=procedure.pk).update(etape="Acte <signifié> & « dénoncé »")
+    creer_delais(
+        procedure,
+        [date(2026, 6, 9), date(2026, 6, 22)],
+        echeance_alternative=date(2026, 6, 23),
+        raison_alternative='CPC 642 : "prorogation" <discutée> & l\'autre',
+        libelle="Dénoncer <b>la saisie</b>",
+        sanction="caducité & 'mainlevée'",
+        article="CPCE R211-3 <al. 1>",
+    )
+    creer_delais(procedure, [date(2026, 6, 12)], nature="pas_avant")
+    lignes = list(delais_vues._lignes(Delai.objects.filter(procedure=procedure).order_by("id")))
+    avant = Template(GABARIT_AVANT.read_text()).render(Context({"lignes": lignes}))
+    apres = delais_vues.lignes_html(lignes)
+    assert len(_cellules(avant)) == 3
+    assert _cellules("<tbody>" + apres + "</tbody>") == _cellules(avant)
+    assert "&lt;b&gt;la saisie&lt;/b&gt;" in apres and "<b>" not in apres
+    assert "autre lecture : 23/06/2026 (CPC 642 : &quot;prorogation&quot;" in apres
+    ancre = f'href="{procedure.dossier.get_absolute_url()}#procedure-{procedure.pk}"'
+    assert apres.count(ancre) == 3
 
 
 def test_un_clerc_ne_voit_que_ses_delais(client, clerc, procedure):
