@@ -87,8 +87,8 @@ def P(nom: str, en_attente: bool = False, **arguments) -> Pas:  # noqa: N802 - t
 def _opposition_et_repartition(ctx: ContexteDemo, procedure, acteur) -> None:
     """Saisie-vente chez M. Santini : M. Garnier, qui a son propre titre contre lui, forme
     opposition (L221-1 al. 2) ; le prix de la vente amiable, 4 200 €, est réparti par
-    contribution (C. civ. 2285) : 7 845 € et 4 380 € de créances, soit 2 695,21 € et
-    1 504,79 €."""
+    contribution (C. civ. 2285) entre la créance restante du premier saisissant (lue au
+    décompte du dossier) et les 4 380 € de M. Garnier."""
     opposition = services.intervention_former(
         acteur=acteur,
         procedure=procedure,
@@ -106,14 +106,14 @@ def _opposition_et_repartition(ctx: ContexteDemo, procedure, acteur) -> None:
         procedure=procedure,
         le=d(15)(ctx),
         montant=M("4200.00"),
-        creance_saisissant=M("7845.00"),
     )
 
 
 def _intervention_et_repartition(ctx: ContexteDemo, procedure, acteur) -> None:
     """Saisie des rémunérations de Mme D'Arcy : la Caisse intervient (son commandement deux
     mois plus tôt, L212-2 al. 3), dénonce et inscrit (R212-1-17) ; les 825 € versés sont
-    répartis entre les deux créanciers inscrits (R212-1-23)."""
+    répartis entre les deux créanciers inscrits (R212-1-23), la créance du premier saisissant
+    lue au décompte du dossier."""
     intervention = services.intervention_former(
         acteur=acteur,
         procedure=procedure,
@@ -130,7 +130,6 @@ def _intervention_et_repartition(ctx: ContexteDemo, procedure, acteur) -> None:
         procedure=procedure,
         le=d(4)(ctx),
         montant=M("825.00"),
-        creance_saisissant=M("9870.25"),
     )
 
 

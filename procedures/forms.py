@@ -324,10 +324,10 @@ class RepartitionForm(FormulaireAccessible):
     """Répartir des sommes entre les créanciers (C. civ. 2285 ; L221-6 ; R212-1-23)."""
 
     le = forms.DateField(label="Date de la répartition", widget=DateInput)
-    montant = MontantField(label="Somme à répartir")
-    creance_saisissant = MontantField(
-        label="Créance restante du premier saisissant",
-        help_text="Lue au décompte du dossier (principal, intérêts et frais restant dus).",
+    montant = MontantField(
+        label="Somme à répartir",
+        help_text="La créance restante du premier saisissant est lue au décompte du dossier "
+        "à la date de la répartition.",
     )
 
     def __init__(self, *args, procedure, **kwargs):

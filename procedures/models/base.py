@@ -209,6 +209,16 @@ class Delai(models.Model):
     )
     cree_le = models.DateTimeField(auto_now_add=True)
     clos_le = models.DateTimeField("clos le", null=True, blank=True)
+    # Délai propre à une intervention (dénonciation, R212-1-17) : deux interventions du même
+    # jour ont chacune le leur. Jamais supprimée : pas d'index (la nuit n'en veut pas).
+    intervention = models.ForeignKey(
+        "procedures.Intervention",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delais",
+        db_index=False,
+    )
 
     objects = DelaiQuerySet.as_manager()
 
@@ -217,9 +227,12 @@ class Delai(models.Model):
         ordering = ["echeance", "id"]
         constraints = [
             # La nuit et les services peuvent rejouer une étape : un même délai (même
-            # définition, même point de départ) n'existe qu'une fois par procédure.
+            # définition, même point de départ) n'existe qu'une fois par procédure et par
+            # intervention (NULLS NOT DISTINCT : une fois pour les délais de la procédure).
             models.UniqueConstraint(
-                fields=["procedure", "code", "depart"], name="delai_unique_par_procedure"
+                fields=["procedure", "code", "depart", "intervention"],
+                name="delai_unique_par_procedure",
+                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=models.Q(statut="ouvert", clos_le__isnull=True)

@@ -5,6 +5,7 @@ from .coeur import (
     Ouverture,
 )
 from .interventions import (
+    creance_du_saisissant,
     intervention_denoncer,
     intervention_former,
     intervention_inscrire,
@@ -129,6 +130,7 @@ __all__ = [
     "procedure_ouvrir",
     "regle_approbation_definir",
     "repartition_effectuer",
+    "creance_du_saisissant",
     "saisie_attribution_abandonner",
     "saisie_attribution_constater_paiement",
     "saisie_attribution_delivrer_certificat_non_contestation",

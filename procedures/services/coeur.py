@@ -52,6 +52,8 @@ class Ouverture:
     depart: date
     options: dict = field(default_factory=dict)
     deja_respecte: bool = False
+    # Délai propre à une intervention (R212-1-17) ; son libellé nomme le créancier.
+    intervention: object = None
 
 
 def exiger_ecriture(acteur: Utilisateur) -> None:
@@ -200,7 +202,12 @@ def ouvrir_delais(procedure, ouvertures, *, maintenant=None) -> list[Delai]:
                 clerc_id=procedure.dossier.clerc_id,
                 code=definition.code,
                 nature=definition.nature,
-                libelle=definition.libelle,
+                libelle=definition.libelle
+                if ouverture.intervention is None
+                else f"{definition.libelle} ({ouverture.intervention.creancier.designation})"[
+                    :200
+                ],
+                intervention=ouverture.intervention,
                 depart=ouverture.depart,
                 echeance=lecture.date_sure,
                 echeance_alternative=lecture.date_alternative,

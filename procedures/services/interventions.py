@@ -113,13 +113,13 @@ def intervention_former(
         cree_par=acteur,
     )
     intervention.save()
-    if (
-        procedure.type == "saisie_remunerations"
-        and not Delai.objects.filter(
-            procedure_id=procedure.pk, code="sr_intervention_denonciation", depart=jour
-        ).exists()
-    ):
-        ouvrir_delais(procedure, [Ouverture("sr_intervention_denonciation", jour)])
+    if procedure.type == "saisie_remunerations":
+        # R212-1-17 : chaque intervention a son délai de dénonciation, même si une autre a
+        # été signifiée le même jour.
+        ouvrir_delais(
+            procedure,
+            [Ouverture("sr_intervention_denonciation", jour, intervention=intervention)],
+        )
     quoi = "Opposition" if procedure.type == "saisie_vente" else "Intervention"
     evenement_enregistrer(
         etude_id=procedure.etude_id,
@@ -168,18 +168,12 @@ def intervention_denoncer(
             calendrier=calendrier,
             message="l'acte d'intervention est dénoncé au débiteur dans un délai de huit jours.",
         )
-        autres = Intervention.objects.filter(
+        Delai.objects.filter(
             procedure_id=procedure.pk,
-            acte_le__date=jour_de(intervention.acte_le),
-            denoncee_le__isnull=True,
-        ).exclude(pk=intervention.pk)
-        if not autres.exists():
-            Delai.objects.filter(
-                procedure_id=procedure.pk,
-                code="sr_intervention_denonciation",
-                depart=jour_de(intervention.acte_le),
-                statut=StatutDelai.OUVERT,
-            ).update(statut=StatutDelai.RESPECTE, clos_le=le)
+            code="sr_intervention_denonciation",
+            intervention=intervention,
+            statut=StatutDelai.OUVERT,
+        ).update(statut=StatutDelai.RESPECTE, clos_le=le)
     elif jour_de(le) < jour_de(intervention.acte_le):
         raise RegleMetier("La signification au débiteur ne peut précéder l'acte.")
     intervention.denoncee_le = le
@@ -267,6 +261,22 @@ def _deja_recu(procedure, intervention) -> Decimal:
     return parts.aggregate(s=Sum("part"))["s"] or ZERO
 
 
+def creance_du_saisissant(procedure, *, le: date) -> Decimal:
+    """Créance restante du premier saisissant au `le` : le reste dû du décompte du dossier
+    (principal, intérêts, frais, moins les versements du grand livre), moins ses parts des
+    répartitions déjà faites dans cette procédure (elles ne sont pas passées au grand livre,
+    comme les parts des intervenants sont déduites de leur créance déclarée)."""
+    from comptabilite.services import decompte_dossier
+
+    decompte = decompte_dossier(procedure.dossier, le=le)
+    if decompte.total_du is None:
+        raise RegleMetier(
+            "La créance restante du premier saisissant se lit au décompte du dossier, "
+            f"incomplet au {le:%d/%m/%Y} : " + " ; ".join(decompte.erreurs)
+        )
+    return max(ZERO, decompte.total_du - _deja_recu(procedure, None))
+
+
 @transaction.atomic
 def repartition_effectuer(
     *,
@@ -274,18 +284,15 @@ def repartition_effectuer(
     procedure,
     le: date,
     montant: Decimal,
-    creance_saisissant: Decimal,
 ) -> Repartition:
-    """Répartit `montant` entre le premier saisissant (sa créance restante, lue au décompte)
-    et les intervenants (leur créance déclarée moins ce qu'ils ont déjà reçu), par
-    contribution (C. civ. 2285). Saisie des rémunérations : sur les sommes versées au
-    répartiteur et pas encore réparties (R212-1-23) ; saisie-vente : projet de répartition
-    amiable du prix (L221-6)."""
+    """Répartit `montant` entre le premier saisissant (sa créance restante, lue au décompte
+    par `creance_du_saisissant`) et les intervenants (leur créance déclarée moins ce qu'ils
+    ont déjà reçu), par contribution (C. civ. 2285). Saisie des rémunérations : sur les
+    sommes versées au répartiteur et pas encore réparties (R212-1-23) ; saisie-vente :
+    projet de répartition amiable du prix (L221-6)."""
     exiger_ecriture(acteur)
     meme_etude(acteur, procedure)
     _verifier_montant(montant, "La somme à répartir")
-    if creance_saisissant is None or creance_saisissant < 0:
-        raise RegleMetier("Indiquez la créance restante du premier saisissant (décompte).")
     if procedure.type == "saisie_remunerations":
         if procedure.etat not in SR_REPARTITION:
             raise RegleMetier(
@@ -310,6 +317,7 @@ def repartition_effectuer(
             "des rémunérations (R212-1-23)."
         )
     creanciers = participants(procedure, le=le)
+    creance_saisissant = creance_du_saisissant(procedure, le=le)
     creances = []
     for creancier, intervention in creanciers:
         if intervention is None:

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from comptabilite.services import decompte_dossier
 from etude.models import Evenement
 from procedures import demo
 from procedures.models import MODELES, Approbation, Delai, Intervention, Procedure, Repartition
@@ -66,24 +67,21 @@ def test_les_procedures_passent_par_les_services_et_la_nuit():
     assert en_attente.count() == 1
     assert en_attente.get().transition == "dresser_pv_expulsion"
     # Une opposition en saisie-vente, une intervention en saisie des rémunérations, et leurs
-    # répartitions par contribution (C. civ. 2285) : 4 200 € pour 7 845 € et 4 380 €
-    # (12 225 €) : 4 200 × 7 845 / 12 225 = 2 695,2147… -> 2 695,21 ; 4 200 × 4 380 / 12 225
-    # = 1 504,7852… -> 1 504,78 ; le centime restant au plus fort reste (0,0052 contre
-    # 0,0047) : 2 695,21 et 1 504,79.
+    # répartitions par contribution (C. civ. 2285) : la créance du premier saisissant est
+    # celle du décompte du dossier au jour de la répartition (dates relatives au jour de la
+    # démo : chiffres calculés à la main dans test_interventions.py), celle de l'autre
+    # créancier sa créance déclarée ; 4 200 € et 825 € répartis en entier.
     assert Intervention.objects.count() == 2
-    vente = Repartition.objects.get(procedure__type="saisie_vente")
-    assert list(vente.parts.values_list("part", flat=True)) == [
-        Decimal("2695.21"),
-        Decimal("1504.79"),
-    ]
-    # 825 € pour 9 870,25 € et 2 310 € (12 180,25 €) : 825 × 9 870,25 / 12 180,25 =
-    # 668,5376… -> 668,53 ; 825 × 2 310 / 12 180,25 = 156,4623… -> 156,46 ; le centime
-    # restant va au plus fort reste (0,0076 contre 0,0023) : 668,54 et 156,46.
-    remunerations = Repartition.objects.get(procedure__type="saisie_remunerations")
-    assert list(remunerations.parts.values_list("part", flat=True)) == [
-        Decimal("668.54"),
-        Decimal("156.46"),
-    ]
+    for type_, montant, declaree in (
+        ("saisie_vente", "4200.00", "4380.00"),
+        ("saisie_remunerations", "825.00", "2310.00"),
+    ):
+        repartition = Repartition.objects.get(procedure__type=type_)
+        premier, autre = repartition.parts.order_by("id")
+        decompte = decompte_dossier(repartition.procedure.dossier, le=repartition.le)
+        assert premier.creance == decompte.total_du > 0
+        assert autre.creance == Decimal(declaree)
+        assert premier.part + autre.part == Decimal(montant) == repartition.montant
 
 
 def test_une_seconde_execution_ne_cree_rien():

@@ -12,7 +12,7 @@ from etude.models import Evenement
 from procedures import services
 from procedures.models import Delai, PartRepartition
 from procedures.repartition import repartir
-from tests.factories import creer_creancier, creer_procedure
+from tests.factories import creer_creancier, creer_procedure, creer_titre_comptable
 from tests.procedures.outils import paris
 
 pytestmark = pytest.mark.django_db
@@ -62,9 +62,20 @@ def test_repartition_ne_paie_pas_au_dela_des_creances():
 # --- Saisie des rémunérations ----------------------------------------------------------------
 
 
+def _dossier(clerc, creance: str):
+    """Dossier dont le décompte donne `creance` restant due : titre sans intérêts, principal
+    `creance` - 800 € et 800 € de frais alloués (creer_titre_comptable)."""
+    return creer_titre_comptable(
+        acteur=clerc, montant=D(creance) - D("800.00"), type_interets="aucun"
+    )
+
+
 @pytest.fixture
 def saisie(clerc):
-    procedure = creer_procedure(acteur=clerc, type="saisie_remunerations")
+    # Créance restante du premier saisissant au décompte : 1 600 + 800 = 2 400 €.
+    procedure = creer_procedure(
+        acteur=clerc, type="saisie_remunerations", dossier=_dossier(clerc, "2400.00")
+    )
     services.saisie_remunerations_signifier_commandement(
         acteur=clerc, procedure=procedure, le=paris(2026, 1, 5)
     )
@@ -131,26 +142,24 @@ def test_repartition_entre_saisissant_et_intervenant_inscrit(clerc, saisie, autr
         acteur=clerc, procedure=saisie, le=date(2026, 3, 5), montant=D("412.50")
     )
     # Non inscrite au registre : l'intervenant ne prend pas part (R212-1-23) ; le
-    # saisissant (créance restante 2 400 €) reçoit tout.
+    # saisissant (créance restante 2 400 €, lue au décompte) reçoit tout.
     seul = services.repartition_effectuer(
         acteur=clerc, procedure=saisie, le=date(2026, 3, 6), montant=D("100.00"),
-        creance_saisissant=D("2400.00"),
     )  # fmt: skip
     assert [(p.creance, p.part) for p in seul.parts.all()] == [(D("2400.00"), D("100.00"))]
     # Un seul créancier : prochaine répartition dans le mois (6 avril).
     assert Delai.objects.get(procedure=saisie, code="sr_repartition").echeance == date(2026, 4, 6)
     services.intervention_inscrire(acteur=clerc, intervention=intervention, le=date(2026, 2, 23))
-    # Reste 312,50 € : 2 300 € (2 400 - 100) et 1 150 € = 3 450 €.
+    # Reste 312,50 € : 2 300 € (2 400 au décompte, moins les 100 € de sa part de la première
+    # répartition) et 1 150 € = 3 450 €.
     # Saisissant : 312,50 × 2 300 / 3 450 = 208,3333… -> 208,33 ; intervenant :
     # 312,50 × 1 150 / 3 450 = 104,1666… -> 104,16, plus le centime restant -> 104,17.
     with pytest.raises(RegleMetier, match="312.50 € versés"):
         services.repartition_effectuer(
             acteur=clerc, procedure=saisie, le=date(2026, 4, 3), montant=D("312.51"),
-            creance_saisissant=D("2300.00"),
         )  # fmt: skip
     deux = services.repartition_effectuer(
         acteur=clerc, procedure=saisie, le=date(2026, 4, 3), montant=D("312.50"),
-        creance_saisissant=D("2300.00"),
     )  # fmt: skip
     assert [(p.creancier_id, p.creance, p.part) for p in deux.parts.all()] == [
         (saisie.dossier.creancier_id, D("2300.00"), D("208.33")),
@@ -172,7 +181,6 @@ def test_intervention_caduque_exclue_de_la_repartition(clerc, saisie, autre):
     # Pas dénoncée au 3 mars : caduque le 4 (R212-1-17), le saisissant reçoit tout.
     repartition = services.repartition_effectuer(
         acteur=clerc, procedure=saisie, le=date(2026, 3, 6), montant=D("412.50"),
-        creance_saisissant=D("2400.00"),
     )  # fmt: skip
     assert list(repartition.parts.values_list("part", flat=True)) == [D("412.50")]
 
@@ -188,7 +196,10 @@ def test_intervention_avant_le_proces_verbal_refusee(clerc, autre):
 
 @pytest.fixture
 def vente(clerc):
-    procedure = creer_procedure(acteur=clerc, type="saisie_vente")
+    # Créance restante du premier saisissant au décompte : 2 200 + 800 = 3 000 €.
+    procedure = creer_procedure(
+        acteur=clerc, type="saisie_vente", dossier=_dossier(clerc, "3000.00")
+    )
     services.saisie_vente_signifier_commandement(
         acteur=clerc, procedure=procedure, le=paris(2026, 3, 2)
     )
@@ -216,7 +227,6 @@ def test_opposition_puis_repartition_du_prix_de_la_vente_amiable(clerc, vente, a
     with pytest.raises(RegleMetier, match="L221-6"):
         services.repartition_effectuer(
             acteur=clerc, procedure=vente, le=date(2026, 4, 1), montant=D("1000.00"),
-            creance_saisissant=D("3000.00"),
         )  # fmt: skip
     services.saisie_vente_realiser_vente_amiable(
         acteur=clerc, procedure=vente, le=date(2026, 4, 8)
@@ -224,7 +234,6 @@ def test_opposition_puis_repartition_du_prix_de_la_vente_amiable(clerc, vente, a
     # Prix 1 000 € ; créances 3 000 + 1 500 + 500 = 5 000 € : 600, 300, 100.
     repartition = services.repartition_effectuer(
         acteur=clerc, procedure=vente, le=date(2026, 4, 10), montant=D("1000.00"),
-        creance_saisissant=D("3000.00"),
     )  # fmt: skip
     assert list(repartition.parts.values_list("part", flat=True)) == [
         D("600.00"),
@@ -302,10 +311,76 @@ def test_opposition_et_repartition_par_les_formulaires(client, clerc, vente, aut
     r = f"r{vente.pk}"
     reponse = client.post(
         reverse("procedure_repartition", args=[vente.pk]),
-        {f"{r}-le": "2026-04-10", f"{r}-montant": "900,00", f"{r}-creance_saisissant": "3000"},
+        {f"{r}-le": "2026-04-10", f"{r}-montant": "900,00"},
     )
     assert reponse.status_code == 302
     page = client.get(reverse("procedure_detail", args=[vente.pk])).content.decode()
     # 900 € pour 3 000 et 1 500 (4 500) : 600 et 300.
     assert "600,00\u00a0EUR sur 3\u202f000,00\u00a0EUR" in page
     assert "300,00\u00a0EUR sur 1\u202f500,00\u00a0EUR" in page
+
+
+# --- Créance du premier saisissant lue au décompte, délais propres à chaque intervention ----
+
+
+def test_creance_du_saisissant_lue_au_decompte_du_dossier(clerc, saisie, autre):
+    from comptabilite.services import versement_enregistrer
+
+    intervention = _intervenir(clerc, saisie, autre, paris(2026, 2, 23))
+    services.intervention_denoncer(acteur=clerc, intervention=intervention, le=paris(2026, 2, 25))
+    services.intervention_inscrire(acteur=clerc, intervention=intervention, le=date(2026, 2, 25))
+    services.saisie_remunerations_enregistrer_versement(
+        acteur=clerc, procedure=saisie, le=date(2026, 3, 5), montant=D("345.00")
+    )
+    # Le débiteur a payé 400 € directement au créancier (grand livre) : le décompte ne doit
+    # plus que 2 400 - 400 = 2 000 €.
+    versement_enregistrer(
+        acteur=clerc,
+        dossier=saisie.dossier,
+        montant=D("400.00"),
+        date_valeur=date(2026, 3, 2),
+        mode="virement",
+    )
+    assert services.creance_du_saisissant(saisie, le=date(2026, 3, 6)) == D("2000.00")
+    # 345 € pour 2 000 et 1 150 (3 150) : 345 × 2 000 / 3 150 = 219,0476… -> 219,04 ;
+    # 345 × 1 150 / 3 150 = 125,9523… -> 125,95 ; le centime restant au plus fort reste
+    # (0,0076 contre 0,0024) : 219,05 et 125,95.
+    repartition = services.repartition_effectuer(
+        acteur=clerc, procedure=saisie, le=date(2026, 3, 6), montant=D("345.00")
+    )
+    assert [(p.creance, p.part) for p in repartition.parts.all()] == [
+        (D("2000.00"), D("219.05")),
+        (D("1150.00"), D("125.95")),
+    ]
+    # Sa part déduite : 2 000 - 219,05 = 1 780,95 € restent au premier saisissant.
+    assert services.creance_du_saisissant(saisie, le=date(2026, 3, 6)) == D("1780.95")
+
+
+def test_deux_interventions_le_meme_jour_ont_chacune_leur_delai(clerc, saisie, autre):
+    troisieme = creer_creancier(etude=clerc.etude, raison_sociale="Énergie du Sud SA")
+    premiere = _intervenir(clerc, saisie, autre, paris(2026, 2, 23, 10))
+    seconde = services.intervention_former(
+        acteur=clerc,
+        procedure=saisie,
+        creancier=troisieme,
+        titre="Ordonnance d'injonction de payer exécutoire",
+        montant=D("500.00"),
+        acte_le=paris(2026, 2, 23, 15),
+        commandement_le=date(2026, 1, 20),
+    )
+    # Deux délais de dénonciation, chacun au 3 mars (23 février + 8 jours, R212-1-17),
+    # chacun nommant son créancier.
+    delais = Delai.objects.filter(procedure=saisie, code="sr_intervention_denonciation")
+    assert sorted((d.intervention_id, d.echeance) for d in delais) == sorted(
+        [(premiere.pk, date(2026, 3, 3)), (seconde.pk, date(2026, 3, 3))]
+    )
+    assert troisieme.designation == "Énergie du Sud SA (SA)"
+    assert delais.get(intervention=seconde).libelle == (
+        "Dénoncer l'intervention au débiteur (Énergie du Sud SA (SA))"
+    )
+    # La dénonciation de la première ne ferme que son délai.
+    services.intervention_denoncer(acteur=clerc, intervention=premiere, le=paris(2026, 2, 25))
+    statuts = dict(delais.values_list("intervention_id", "statut"))
+    assert statuts == {premiere.pk: "respecte", seconde.pk: "ouvert"}
+    services.intervention_denoncer(acteur=clerc, intervention=seconde, le=paris(2026, 2, 26))
+    assert set(delais.values_list("statut", flat=True)) == {"respecte"}
