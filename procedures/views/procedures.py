@@ -240,8 +240,14 @@ def _contexte_interventions(request, procedure) -> dict:
         return {"avec_interventions": False}
     from django.utils import timezone
 
+    from etude.errors import RegleMetier
+
     from ..forms import InterventionForm, RepartitionForm
-    from ..services.interventions import deja_reparti, intervention_caduque
+    from ..services.interventions import (
+        creance_du_saisissant,
+        deja_reparti,
+        intervention_caduque,
+    )
 
     aujourd_hui = timezone.localdate()
     interventions = list(procedure.interventions.select_related("creancier", "procedure"))
@@ -253,8 +259,14 @@ def _contexte_interventions(request, procedure) -> dict:
         procedure.repartitions.prefetch_related("parts__creancier").order_by("le", "id")
     )
     ecrire = request.user.peut_ecrire and not procedure.est_close
+    try:
+        creance, creance_erreur = creance_du_saisissant(procedure, le=aujourd_hui), ""
+    except RegleMetier as erreur:
+        creance, creance_erreur = None, str(erreur)
     return {
         "avec_interventions": True,
+        "creance_saisissant": creance,
+        "creance_saisissant_erreur": creance_erreur,
         "interventions": interventions,
         "repartitions": repartitions,
         "reste_a_repartir": (procedure.total_verse or 0) - deja_reparti(procedure)

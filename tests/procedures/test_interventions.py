@@ -275,6 +275,8 @@ def test_opposition_et_repartition_par_les_formulaires(client, clerc, vente, aut
     client.force_login(clerc)
     page = client.get(reverse("procedure_detail", args=[vente.pk])).content.decode()
     assert "Oppositions d&#x27;autres créanciers" in page or "Oppositions d'autres" in page
+    # Créance du premier saisissant lue au décompte (titre sans intérêts) : 3 000 €.
+    assert "premier saisissant, au décompte du jour : <strong>3\u202f000,00\u00a0EUR" in page
     p = f"i{vente.pk}"
     reponse = client.post(
         reverse("procedure_intervention_former", args=[vente.pk]),
@@ -318,6 +320,8 @@ def test_opposition_et_repartition_par_les_formulaires(client, clerc, vente, aut
     # 900 € pour 3 000 et 1 500 (4 500) : 600 et 300.
     assert "600,00\u00a0EUR sur 3\u202f000,00\u00a0EUR" in page
     assert "300,00\u00a0EUR sur 1\u202f500,00\u00a0EUR" in page
+    # 3 000 - 600 reçus = 2 400 €.
+    assert "premier saisissant, au décompte du jour : <strong>2\u202f400,00\u00a0EUR" in page
 
 
 # --- Créance du premier saisissant lue au décompte, délais propres à chaque intervention ----
