@@ -853,8 +853,11 @@ DOSSIERS = [
     DossierDemo("OM-PRO-3391", "onde", ["boulangerie"], "commerciale", "1045.00", "clerc1", 40),
     DossierDemo(
         "CIPA-CTR-2025-311", "caisse", ["santini"], "charges_sociales", "7845.00", "clerc2", 95,
+        # Sans intérêts au titre : le décompte ne dépend pas d'un taux de l'intérêt légal
+        # non saisi (2e semestre 2026) et la répartition de la saisie-vente (procedures/demo)
+        # lit la créance restante au décompte.
         titre=_titre("personne_publique", 130, "Directeur de la caisse (contrainte)",
-                     "CTR-2025-311", 120),
+                     "CTR-2025-311", 120, type_interets="aucun"),
     ),
     DossierDemo(
         "CIPA-CTR-2025-402", "caisse", ["garage"], "charges_sociales", "3112.00", "clerc1", 55,
