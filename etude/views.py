@@ -202,9 +202,13 @@ def accueil(request):
 def bureau(request):
     # Sections délais et approbations (issue 4) : procedures/bureau.html remplit le bloc
     # `sections_echeances` de etude/bureau.html.
+    # Appels du jour, versements à imputer, plans en retard : etude/bureau/_relances.html.
     from procedures.views import bureau_contexte
+
+    from .bureau import bureau_relances_comptabilite
 
     contexte = _bureau_contexte(request.user)
     contexte.update(bureau_contexte(request.user))
+    contexte.update(bureau_relances_comptabilite(request.user, contexte["aujourd_hui"]))
     contexte["rubrique"] = "bureau"
     return render(request, "procedures/bureau.html", contexte)
