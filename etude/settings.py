@@ -268,8 +268,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis : une tâche prise par un worker tué (acks tardifs) revient dans la file après ce délai
 # (kombu, `visibility_timeout`, secondes). Il doit dépasser la plus longue tâche (la nuit),
 # sinon elle serait relivrée pendant qu'elle tourne (le verrou de la nuit l'arrêterait).
+# Un worker balaie les tâches non acquittées dont le délai est passé à son démarrage, puis
+# toutes les `unacked_restore_interval` × `unacked_restore_throttle` secondes (kombu 5.7 :
+# 10 × 10 par défaut, soit 100 s ; CELERY_RESTAURATION_S règle l'intervalle, balayage à
+# chaque fois). Une nuit interrompue revient donc au plus tard délai + balayage après sa prise.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITE_S", "3600"))
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITE_S", "3600")),
+    **(
+        {
+            "unacked_restore_interval": int(os.environ["CELERY_RESTAURATION_S"]),
+            "unacked_restore_throttle": 1,
+        }
+        if os.environ.get("CELERY_RESTAURATION_S")
+        else {}
+    ),
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"

@@ -82,8 +82,8 @@ def _url_base_de_test() -> str:
 
 
 @contextlib.contextmanager
-def application_sur_redis(file: str):
-    """Fait envoyer les tâches de l'application à Redis (file `file`), puis rétablit
+def application_sur_redis(file: str, url: str = REDIS_URL):
+    """Fait envoyer les tâches de l'application à Redis (file `file`, serveur `url`), puis rétablit
     le mode embarqué et vide les caches de connexion de Celery."""
     from etude.celery import app
 
@@ -102,8 +102,8 @@ def application_sur_redis(file: str):
 
     oublier_connexions()
     app.conf.update(
-        broker_url=REDIS_URL,
-        result_backend=REDIS_URL,
+        broker_url=url,
+        result_backend=url,
         task_always_eager=False,
         task_default_queue=file,
     )

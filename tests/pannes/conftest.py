@@ -32,3 +32,18 @@ def deux_etudes(transactional_db):
     # Même génération : avant la nuit, B est dans l'état où était A.
     assert outils.differences(avant_nuit, outils.instantane(b)) == {}
     return {"le": le, "a": a, "b": b, "propre": propre, "duree": duree}
+
+
+@pytest.fixture
+def redis_a_soi(tmp_path):
+    """Un redis-server propre au test (outils.ServeurRedis), arrêté à la fin."""
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        from tests.celery_fixtures import _sauter_ou_echouer
+
+        _sauter_ou_echouer("redis-server introuvable")
+    serveur = outils.ServeurRedis(tmp_path)
+    serveur.demarrer()
+    yield serveur
+    serveur.tuer()

@@ -235,3 +235,128 @@ def verifier_etat_propre(etudes) -> None:
     assert differences(etudes["propre"], instantane(a)) == {}, "A a changé : travail doublé"
     assert grand_livre_desequilibre(b) == {}
     assert grand_livre_desequilibre(a) == {}
+
+
+# --- Redis et Celery à soi ---------------------------------------------------------------
+
+
+def _port_libre() -> int:
+    import socket
+
+    with socket.socket() as prise:
+        prise.bind(("127.0.0.1", 0))
+        return prise.getsockname()[1]
+
+
+class ServeurRedis:
+    """Un redis-server propre au test, sur un port libre et sans persistance (jamais celui
+    de 6379, que les autres tests partagent) : on peut le tuer, le redémarrer, et aucun
+    autre worker ne relivre ou ne vole ses tâches."""
+
+    def __init__(self, dossier: Path):
+        self.dossier = dossier
+        self.port = _port_libre()
+        self.processus: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def demarrer(self) -> None:
+        import redis
+
+        self.processus = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dossier),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        limite = time.monotonic() + 20
+        while True:
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=1).ping()
+                return
+            except redis.RedisError:
+                assert self.processus.poll() is None, "redis-server n'a pas démarré"
+                assert time.monotonic() < limite, "redis-server muet après 20 s"
+                time.sleep(0.05)
+
+    def tuer(self) -> None:
+        """SIGKILL : le serveur tombe sans rien écrire, la file est perdue."""
+        if self.processus is not None and self.processus.poll() is None:
+            self.processus.kill()
+            self.processus.wait(30)
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url)
+
+
+class Worker:
+    """`celery worker --pool solo` sur une file à soi, la base de test et le Redis donné."""
+
+    def __init__(self, file: str, redis_url: str, journal, **extra):
+        self.file = file
+        self.nom = f"{file}-{os.urandom(2).hex()}@localhost"
+        self.journal = journal
+        self.processus = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "etude",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "-Q",
+                file,
+                "-n",
+                self.nom,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=RACINE,
+            env=environnement(
+                CELERY_BROKER_URL=redis_url,
+                CELERY_RESULT_BACKEND=redis_url,
+                LOG_LEVEL="INFO",
+                **extra,
+            ),
+            stdout=journal,
+            stderr=subprocess.STDOUT,
+        )
+
+    def attendre_pret(self, app, delai: float = 90) -> None:
+        limite = time.monotonic() + delai
+        while not app.control.ping(destination=[self.nom], timeout=0.5):
+            assert self.processus.poll() is None, lire(self.journal)
+            assert time.monotonic() < limite, "worker non démarré :\n" + lire(self.journal)
+
+    def tuer(self) -> None:
+        if self.processus.poll() is None:
+            self.processus.kill()
+            self.processus.wait(30)
+
+    def arreter(self) -> None:
+        if self.processus.poll() is None:
+            self.processus.terminate()
+            try:
+                self.processus.wait(20)
+            except subprocess.TimeoutExpired:
+                self.tuer()
