@@ -8,12 +8,14 @@ toute seconde passe vide), puis les envois partent par paquets Celery après val
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from dossiers.models import Dossier, TelephoneDebiteur
 from etude.audit import evenement_enregistrer, instantane
@@ -33,6 +35,8 @@ from ..models import (
     ResultatAppel,
     Scenario,
 )
+
+logger = logging.getLogger(__name__)
 
 # Paquets Celery : au moins 500 envois par tâche, au plus 200 tâches par campagne (issue 6).
 PAQUET_MIN = 500
@@ -388,14 +392,28 @@ def _envoyer_apres_validation(ids: list[int]) -> int:
 
     lots = paquets(ids)
     for lot in lots:
-        transaction.on_commit(lambda lot=lot: envoyer_paquet.delay(lot))
+        transaction.on_commit(lambda lot=lot: _programmer(envoyer_paquet, lot))
     return len(lots)
 
 
 def _lettres_apres_validation(etude_id: int, le: date) -> None:
     from ..tasks import lettres_du_jour
 
-    transaction.on_commit(lambda: lettres_du_jour.delay(etude_id, le.isoformat()))
+    transaction.on_commit(lambda: _programmer(lettres_du_jour, etude_id, le.isoformat()))
+
+
+def _programmer(tache, *arguments) -> None:
+    """Met la tâche en file. Redis injoignable : les envois sont déjà enregistrés « à
+    envoyer » (transaction validée) ; la reprise (`relances.reprendre`, beat toutes les dix
+    minutes) les enverra. Le lancement n'échoue donc pas après avoir tout écrit."""
+    try:
+        tache.delay(*arguments)
+    except OperationalError as erreur:
+        logger.warning(
+            "File des tâches injoignable (%s) : %s remis à la reprise des relances.",
+            erreur,
+            tache.name,
+        )
 
 
 @transaction.atomic
