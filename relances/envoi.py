@@ -22,7 +22,7 @@ from dossiers.models import EmailDebiteur, TelephoneDebiteur
 from etude.models import Etude
 
 from . import sms
-from .models import AffectationScenario, Appel, Canal, Envoi, EtatEnvoi
+from .models import AffectationScenario, Appel, Canal, Envoi, EtatEnvoi, MotifArret
 from .services.campagnes import horaires_de
 
 
@@ -51,7 +51,9 @@ def _raison_de_ne_pas_envoyer(envoi: Envoi) -> str:
         # être toujours en cours.
         if envoi.echeance.echeancier.etat != "en_cours":
             return "Le plan n'est plus en cours"
-    elif affectation is None or affectation.arret:
+    # « Étapes épuisées » n'arrête que les étapes suivantes : l'envoi de la dernière, encore
+    # en file quand une passe marque le scénario terminé, part.
+    elif affectation is None or affectation.arret not in ("", MotifArret.TERMINE):
         motif = affectation.get_arret_display() if affectation else "retiré"
         return f"Scénario arrêté depuis la campagne ({motif})"
     if affectation.suspendu_jusqu_au and affectation.suspendu_jusqu_au >= timezone.localdate():

@@ -205,14 +205,16 @@ def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
             WHERE dd.dossier_id = a.dossier_id
               AND deb.surendettement_statut IN ('depose', 'recevable'))""",
         MotifArret.PLAN: "s.arret_plan AND " + _sql_sous_plan(),
-        # Plus d'étape sans envoi : le scénario est épuisé (la dernière a proposé la voie
-        # judiciaire si le scénario le prévoit).
+        # Plus d'étape sans envoi d'une journée passée : le scénario est épuisé (la
+        # dernière a proposé la voie judiciaire si le scénario le prévoit). Les envois de la
+        # journée ne comptent pas : la nuit rejouée pour la même date (deux beat, tâche
+        # relivrée) n'arrête rien de plus que la première passe.
         MotifArret.TERMINE: """NOT EXISTS (
             SELECT 1 FROM relances_etapescenario x WHERE x.scenario_id = a.scenario_id
               AND x.declencheur = 'delai' AND x.actif
               AND NOT EXISTS (SELECT 1 FROM relances_envoi e
                               WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id
-                                AND e.echeance_id IS NULL))""",
+                                AND e.echeance_id IS NULL AND e.le < %(le)s))""",
     }
     compteurs = {}
     for motif, condition in conditions.items():
