@@ -30,7 +30,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="worker sur la base de test"),
 ]
 
-NOMBRE = 200
+NOMBRE = 100
 
 
 def _attendre(condition, delai=150):
@@ -83,7 +83,7 @@ def test_redis_arrete_pendant_une_campagne_puis_redemarre_chaque_envoi_une_fois(
         try:
             worker.attendre_pret(app)
             assert campagne_lancer(etude=etude, le=le).crees == NOMBRE
-            assert _attendre(lambda: sum(remises().values()) >= 40), outils.lire(journal)
+            assert _attendre(lambda: sum(remises().values()) >= 20), outils.lire(journal)
             redis_a_soi.tuer()
             # Pendant la panne : le clerc lance la campagne du lendemain ; les envois sont
             # enregistrés, leur paquet ne peut pas partir.
