@@ -70,13 +70,20 @@ def passe_delais(le: date, *, mois_alerte: int = 6, etude_id: int | None = None)
     """
     compteurs: Counter = Counter()
     dernier_id = 0
-    while True:
+    # Les identifiants des échus d'abord, par l'index partiel `delai_nuit_idx` (echeance,
+    # WHERE statut = 'ouvert') : « échéance <= le AND ouvert ORDER BY id LIMIT » faisait
+    # parcourir au planificateur toute la clé primaire (il croit échue une grande part des
+    # délais ouverts : statut et échéance sont corrélés, les délais clos sont passés) ;
+    # 0,3 à 0,4 s pour 292 000 délais et rien à prendre, mesuré à 200 000 dossiers.
+    candidats = sorted(_echus(le, etude_id).order_by().values_list("id", flat=True))
+    for debut in range(0, len(candidats), TAILLE_LOT):
+        morceau = candidats[debut : debut + TAILLE_LOT]
         with transaction.atomic():
             # Verrou des lignes du lot : un service qui fermerait l'un de ces délais attend
             # la fin du lot ; les UPDATE par intervalle ci-dessous visent exactement ce lot.
             lot = list(
                 _echus(le, etude_id)
-                .filter(id__gt=dernier_id)
+                .filter(id__in=morceau)
                 .order_by("id")
                 .select_for_update()
                 .values(
@@ -90,12 +97,11 @@ def passe_delais(le: date, *, mois_alerte: int = 6, etude_id: int | None = None)
                     "procedure_id",
                     "dossier_id",
                     "etude_id",
-                )[:TAILLE_LOT]
+                )
             )
-            if not lot:
-                break
-            _traiter_lot(le, dernier_id, lot, compteurs, etude_id=etude_id)
-            dernier_id = lot[-1]["id"]
+            if lot:
+                _traiter_lot(le, dernier_id, lot, compteurs, etude_id=etude_id)
+            dernier_id = morceau[-1]
     resultat = {
         "le": le.isoformat(),
         "delais_depasses": compteurs["delais_depasses"],

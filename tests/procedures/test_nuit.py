@@ -73,6 +73,31 @@ def test_caducite_constatee_une_fois_et_second_passage_sans_ecriture(saisie_sign
     assert (second["caducites"], second["evenements"]) == (0, 0)
 
 
+def test_plusieurs_lots_tous_traites_une_fois(clerc, monkeypatch):
+    """Lots de deux délais : cinq saisies signifiées le lundi 2 mars, dénonciation due au
+    mardi 10 mars (R211-3) ; chaque lot verrouille et traite les siens, aucun oublié entre
+    deux lots, et un délai pas encore échu (un de plus, signifié le 9) reste ouvert."""
+    from procedures import nuit
+
+    monkeypatch.setattr(nuit, "TAILLE_LOT", 2)
+    saisies = []
+    for jour in (2, 2, 2, 2, 2, 9):
+        procedure = creer_procedure(acteur=clerc, type="saisie_attribution")
+        services.saisie_attribution_signifier(
+            acteur=clerc, procedure=procedure, signifie_le=paris(2026, 3, jour), tiers_saisi="LCL"
+        )
+        saisies.append(procedure)
+    resultat = passe_delais(date(2026, 3, 10))
+    assert (resultat["caducites"], resultat["delais_depasses"]) == (5, 5)
+    etats = [SaisieAttribution.objects.get(pk=p.pk).etat for p in saisies]
+    assert etats == ["caduque"] * 5 + ["saisie_signifiee"]
+    assert Delai.objects.get(procedure=saisies[-1]).statut == "ouvert"
+    with CaptureQueriesContext(connection) as contexte:
+        second = passe_delais(date(2026, 3, 10))
+    assert ecritures(contexte) == []
+    assert second["caducites"] == 0
+
+
 def test_delai_d_attente_ecoule_et_etat_avance(clerc):
     vente = creer_procedure(acteur=clerc, type="saisie_vente")
     services.saisie_vente_signifier_commandement(
