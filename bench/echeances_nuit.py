@@ -6,10 +6,12 @@
 S'assure que l'étude compte N dossiers (complétés par `generer` : un dossier sur douze a un
 échéancier, extension `relances.generation`), puis lance la partie « echeances » pour
 aujourd'hui + `--jours` (la génération laisse l'état de la veille), et une seconde fois pour
-la même date : elle ne doit rien écrire. Imprime la durée, les requêtes, le débit en plans
-par seconde, l'extrapolation au million de dossiers, et le rapport à une référence mesurée
-dans le même processus : la seule lecture des plans en cours et de leurs échéances. Noter la
-charge (imprimée) à côté des chiffres : la machine est partagée.
+la même date : elle ne doit rien écrire. Imprime la durée, le temps CPU du processus, les
+requêtes, l'extrapolation au million de dossiers, et le rapport à une référence mesurée
+dans le même processus : la seule lecture des plans en cours et de leurs échéances. Avant /
+après dans le même processus : l'ancien chemin plan par plan (`passe_echeances_plan_par_plan`)
+puis la passe par lots, chacun dans une transaction annulée, sur le même état
+(`--sans-ancien` : sans l'ancien). Noter la charge (imprimée) : la machine est partagée.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -38,7 +40,11 @@ from dossiers.generation import generer  # noqa: E402
 from dossiers.models import Dossier  # noqa: E402
 from etude.models import Etude  # noqa: E402
 from relances.models import Echeance, Echeancier  # noqa: E402
-from relances.services.echeanciers import passe_echeances  # noqa: E402
+from relances.services.echeanciers import (  # noqa: E402
+    passe_echeances,
+    passe_echeances_plan_par_plan,
+    plans_a_rapprocher,
+)
 
 
 def charge() -> str:
@@ -105,10 +111,34 @@ def lignes(*, dossiers: int = 20_000, jours: int = 1) -> list[dict]:
     return sortie
 
 
+class _Annuler(Exception):
+    pass
+
+
+def _mesurer(passe, le, *, annuler: bool) -> tuple[dict, float, float, int]:
+    """Durée murale, temps CPU du processus (Python, hors PostgreSQL), requêtes ; annulée
+    (transaction englobante défaite) pour comparer deux chemins sur le même état."""
+    resultat: dict = {}
+    with CaptureQueriesContext(connection) as requetes:
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            with transaction.atomic():
+                resultat = passe(le)
+                duree, cpu = time.perf_counter() - t0, time.process_time() - c0
+                if annuler:
+                    raise _Annuler
+        except _Annuler:
+            pass
+    return resultat, duree, cpu, len(requetes)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=20_000)
     parser.add_argument("--jours", type=int, default=1)
+    parser.add_argument(
+        "--sans-ancien", action="store_true", help="ne pas mesurer l'ancien chemin plan par plan"
+    )
     args = parser.parse_args()
     assurer_dossiers(args.dossiers)
     le = timezone.localdate() - timedelta(days=1) + timedelta(days=args.jours)
@@ -130,19 +160,34 @@ def main() -> None:
     )
     reference = time.perf_counter() - t0
     print(f"référence (lecture des {lues} échéances des plans en cours) : {reference:.3f} s")
-    for essai in (1, 2):
-        with CaptureQueriesContext(connection) as requetes:
-            t0 = time.perf_counter()
-            resultat = passe_echeances(le)
-            duree = time.perf_counter() - t0
-        plans = max(resultat["plans"], 1)
+    t0 = time.perf_counter()
+    choisis = plans_a_rapprocher(le).count()
+    print(
+        f"choix des plans (plans_a_rapprocher) : {choisis} plans, {time.perf_counter() - t0:.2f} s"
+    )
+    chemins = [("par lots, annulée", passe_echeances, True)]
+    if not args.sans_ancien:
+        chemins.insert(0, ("plan par plan (ancien), annulée", passe_echeances_plan_par_plan, True))
+    chemins += [
+        ("par lots", passe_echeances, False),
+        ("par lots, seconde passe", passe_echeances, False),
+    ]
+    mesures = {}
+    for nom, passe, annuler in chemins:
+        resultat, duree, cpu, requetes = _mesurer(passe, le, annuler=annuler)
+        mesures[nom] = duree
+        plans = max(resultat.get("plans", 0), 1)
         print(
-            f"passe {essai} : {duree:.2f} s, {len(requetes)} requêtes, "
-            f"{plans / duree:.0f} plans/s, {1000 * duree / plans:.2f} ms par plan, "
-            f"×{duree / max(reference, 1e-9):.0f} la référence ; {resultat}"
+            f"{nom} : {duree:.2f} s, CPU {cpu:.2f} s, {requetes} requêtes, "
+            f"{1000 * duree / plans:.2f} ms par plan ; {resultat}"
         )
         print(
-            f"  extrapolé à 1 000 000 de dossiers : {duree * 1_000_000 / max(dossiers, 1):.0f} s"
+            f"  extrapolé à 1 000 000 de dossiers : {duree * 1_000_000 / max(dossiers, 1):.1f} s"
+        )
+    if "plan par plan (ancien), annulée" in mesures:
+        print(
+            "rapport ancien / par lots : "
+            f"{mesures['plan par plan (ancien), annulée'] / mesures['par lots, annulée']:.1f}"
         )
     print(charge())
 

@@ -12,16 +12,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comptabilite.monnaie import date_fr, euros
 from dossiers.models import Dossier, Phase
-from etude.audit import evenement_enregistrer, instantane
+from etude.audit import ACTEUR_NUIT, evenement_enregistrer, instantane
 from etude.errors import DonneeManquante, RegleMetier
-from etude.models import Utilisateur
+from etude.models import Evenement, Utilisateur
 
 from .. import echeancier_calcul as calcul
 from ..models import (
@@ -384,6 +384,27 @@ def _evenement_nuit(echeancier: Echeancier, acteur, action: str, libelle: str, *
     )
 
 
+def _evenement_plan(
+    echeancier: Echeancier, acteur, action: str, libelle: str, *, avant=None, apres=None
+) -> Evenement:
+    """L'événement d'un changement d'état d'un plan, pas encore écrit : mêmes colonnes
+    qu'`evenement_enregistrer` ; la passe de nuit les écrit en masse à la fin de son lot."""
+    return Evenement(
+        etude_id=echeancier.etude_id,
+        acteur=acteur,
+        acteur_libelle=ACTEUR_NUIT
+        if acteur is None
+        else (acteur.get_full_name() or acteur.username)[:150],
+        action=action,
+        libelle=libelle[:300],
+        objet_type=Echeancier._meta.label,
+        objet_id=str(echeancier.pk),
+        dossier_id=echeancier.dossier_id,
+        avant=avant or {},
+        apres=apres or {},
+    )
+
+
 @dataclass
 class ResultatRapprochement:
     echeances_changees: int = 0
@@ -402,29 +423,41 @@ def _titre_delivre(dossier: Dossier) -> date | None:
     return titre.date_titre if titre else None
 
 
-@transaction.atomic
-def echeancier_rapprocher(
-    *, echeancier: Echeancier, le: date, acteur: Utilisateur | None = None
-) -> ResultatRapprochement:
-    """Rapproche les versements du dossier des échéances au `le` : état de chaque échéance
-    (payée, partielle, en retard), manquement constaté une fois (`manquee_le`, que lit le
-    scénario de relance), plan soldé, déchéance possible après la grâce de l'étude,
-    émolument A444-44 passé au grand livre. Idempotent pour un même `le` : une seconde
-    exécution n'écrit rien."""
-    if acteur is not None:
-        _exiger_ecriture(acteur, echeancier)
-    echeancier = (
-        Echeancier.objects.select_for_update().select_related("dossier").get(pk=echeancier.pk)
-    )
-    resultat = ResultatRapprochement()
-    if echeancier.etat != EtatEcheancier.EN_COURS:
-        return resultat
-    politique = PolitiqueEcheancier.de(echeancier.etude_id)
-    echeances = list(echeancier.echeances.order_by("rang"))
+CHAMPS_ECHEANCE = ["paye", "etat", "payee_le", "manquee_le"]
+
+
+@dataclass
+class _Rapproche:
+    """Ce que le rapprochement d'un plan change, en mémoire : échéances et champs du plan
+    à écrire, événements à écrire."""
+
+    resultat: ResultatRapprochement
+    echeances: list[Echeance] = field(default_factory=list)
+    champs: set[str] = field(default_factory=set)
+    evenements: list[Evenement] = field(default_factory=list)
+
+
+def _rapprocher_en_memoire(
+    echeancier: Echeancier,
+    echeances: list[Echeance],
+    versements: list[tuple[date, Decimal]],
+    *,
+    politique: PolitiqueEcheancier,
+    titre: bool,
+    le: date,
+    acteur: Utilisateur | None,
+) -> _Rapproche:
+    """Le rapprochement d'un plan en cours au `le` (`echeancier_rapprocher` et la passe de
+    nuit, par lots) : états des échéances, manquements constatés une fois, déchéance
+    possible, émolument A444-44 (seule écriture faite ici : au grand livre, par
+    `frais_enregistrer`), plan soldé. Met à jour `echeancier` et `echeances` en mémoire ;
+    rend ce qu'il faut écrire. Un plan que rien ne change rend des listes vides et, si
+    `rapproche_le` vaut déjà `le`, aucun champ."""
+    fait = _Rapproche(ResultatRapprochement())
+    resultat = fait.resultat
+    echeances = sorted(echeances, key=lambda e: e.rang)
     prevues = [calcul.EcheancePrevue(e.rang, e.date, e.montant) for e in echeances]
-    versements = versements_du_plan(echeancier, le=le)
     rapprochement = calcul.rapprocher(prevues, versements, le=le)
-    changees = []
     for echeance, etat in zip(echeances, rapprochement.echeances, strict=True):
         nouvelle_manquee = etat.manquee and echeance.manquee_le is None
         if (echeance.paye, echeance.etat, echeance.payee_le) == (
@@ -433,30 +466,29 @@ def echeancier_rapprocher(
             etat.payee_le,
         ) and not nouvelle_manquee:
             continue
-        avant = instantane(echeance, ["paye", "etat", "payee_le", "manquee_le"])
+        avant = instantane(echeance, CHAMPS_ECHEANCE)
         echeance.paye, echeance.etat, echeance.payee_le = etat.paye, etat.etat, etat.payee_le
         if nouvelle_manquee:
             echeance.manquee_le = le
             resultat.nouvelles_manquees += 1
-        changees.append(echeance)
+        fait.echeances.append(echeance)
         if avant["etat"] != echeance.etat or nouvelle_manquee:
-            _evenement_nuit(
-                echeancier,
-                acteur,
-                "echeance_etat",
-                f"Échéance {echeance.rang} du {date_fr(echeance.date)} "
-                f"({euros(echeance.montant)}) : {EtatEcheance(echeance.etat).label.lower()}"
-                f", payé {euros(echeance.paye)}",
-                avant=avant,
-                apres=instantane(echeance, ["paye", "etat", "payee_le", "manquee_le"]),
+            fait.evenements.append(
+                _evenement_plan(
+                    echeancier,
+                    acteur,
+                    "echeance_etat",
+                    f"Échéance {echeance.rang} du {date_fr(echeance.date)} "
+                    f"({euros(echeance.montant)}) : "
+                    f"{EtatEcheance(echeance.etat).label.lower()}, payé {euros(echeance.paye)}",
+                    avant=avant,
+                    apres=instantane(echeance, CHAMPS_ECHEANCE),
+                )
             )
-    if changees:
-        Echeance.objects.bulk_update(changees, ["paye", "etat", "payee_le", "manquee_le"])
-    resultat.echeances_changees = len(changees)
-    champs = set()
+    resultat.echeances_changees = len(fait.echeances)
     if echeancier.verse != rapprochement.verse:
         echeancier.verse = rapprochement.verse
-        champs.add("verse")
+        fait.champs.add("verse")
     # Déchéance possible : la grâce de l'étude est passée depuis la plus ancienne échéance
     # manquée ; le débiteur qui se remet à jour sort de cette liste.
     manquees = rapprochement.manquees
@@ -469,56 +501,92 @@ def echeancier_rapprocher(
     if a_decheoir != echeancier.a_decheoir_depuis:
         avant = instantane(echeancier, ["a_decheoir_depuis"])
         echeancier.a_decheoir_depuis = a_decheoir
-        champs.add("a_decheoir_depuis")
-        _evenement_nuit(
-            echeancier,
-            acteur,
-            "echeancier_a_decheoir" if a_decheoir else "echeancier_a_jour",
-            (
-                f"Échéance du {date_fr(manquees[0].date)} impayée après la grâce de "
-                f"{politique.grace_jours} jours : déchéance du terme à prononcer (après mise "
-                f"en demeure)"
-                if a_decheoir
-                else "Le débiteur s'est remis à jour : plus de déchéance à prononcer"
-            ),
-            avant=avant,
-            apres=instantane(echeancier, ["a_decheoir_depuis"]),
+        fait.champs.add("a_decheoir_depuis")
+        fait.evenements.append(
+            _evenement_plan(
+                echeancier,
+                acteur,
+                "echeancier_a_decheoir" if a_decheoir else "echeancier_a_jour",
+                (
+                    f"Échéance du {date_fr(manquees[0].date)} impayée après la grâce de "
+                    f"{politique.grace_jours} jours : déchéance du terme à prononcer (après "
+                    f"mise en demeure)"
+                    if a_decheoir
+                    else "Le débiteur s'est remis à jour : plus de déchéance à prononcer"
+                ),
+                avant=avant,
+                apres=instantane(echeancier, ["a_decheoir_depuis"]),
+            )
         )
     resultat.a_decheoir = a_decheoir is not None
-    emolument = _emolument_a444_44(echeancier, rapprochement, le, acteur, resultat)
-    if emolument is not None:
-        champs.add("emolument_percu")
+    if titre and _emolument_a444_44(echeancier, rapprochement, le, acteur, fait) is not None:
+        fait.champs.add("emolument_percu")
     if rapprochement.solde_le is not None:
         avant = instantane(echeancier, ["etat", "solde_le"])
         echeancier.solder()
         echeancier.solde_le = rapprochement.solde_le
-        champs |= {"etat", "solde_le"}
+        fait.champs |= {"etat", "solde_le"}
         resultat.solde = True
-        _evenement_nuit(
-            echeancier,
-            acteur,
-            "echeancier_solder",
-            f"Échéancier soldé le {date_fr(rapprochement.solde_le)} "
-            f"({euros(rapprochement.verse)} versés)",
-            avant=avant,
-            apres=instantane(echeancier, ["etat", "solde_le"]),
+        fait.evenements.append(
+            _evenement_plan(
+                echeancier,
+                acteur,
+                "echeancier_solder",
+                f"Échéancier soldé le {date_fr(rapprochement.solde_le)} "
+                f"({euros(rapprochement.verse)} versés)",
+                avant=avant,
+                apres=instantane(echeancier, ["etat", "solde_le"]),
+            )
         )
-    if champs or echeancier.rapproche_le != le:
+    if fait.champs or echeancier.rapproche_le != le:
         echeancier.rapproche_le = le
-        champs.add("rapproche_le")
-        echeancier.save(update_fields=sorted(champs))
-    return resultat
+        fait.champs.add("rapproche_le")
+    return fait
 
 
-def _emolument_a444_44(echeancier, rapprochement, le, acteur, resultat) -> Decimal | None:
-    """Passe au grand livre ce qui reste dû de l'émolument A444-44 ; rend le nouveau total
-    passé, ou None si rien n'a changé. Tarif manquant : avertissement, rien n'est passé."""
+@transaction.atomic
+def echeancier_rapprocher(
+    *, echeancier: Echeancier, le: date, acteur: Utilisateur | None = None
+) -> ResultatRapprochement:
+    """Rapproche les versements du dossier des échéances au `le` : état de chaque échéance
+    (payée, partielle, en retard), manquement constaté une fois (`manquee_le`, que lit le
+    scénario de relance), plan soldé, déchéance possible après la grâce de l'étude,
+    émolument A444-44 passé au grand livre. Idempotent pour un même `le` : une seconde
+    exécution n'écrit rien. Un plan à la fois (écrans, déchéance) ; la nuit passe par
+    `passe_echeances`, par lots, avec le même calcul."""
+    if acteur is not None:
+        _exiger_ecriture(acteur, echeancier)
+    echeancier = (
+        Echeancier.objects.select_for_update().select_related("dossier").get(pk=echeancier.pk)
+    )
+    if echeancier.etat != EtatEcheancier.EN_COURS:
+        return ResultatRapprochement()
+    fait = _rapprocher_en_memoire(
+        echeancier,
+        list(echeancier.echeances.all()),
+        versements_du_plan(echeancier, le=le),
+        politique=PolitiqueEcheancier.de(echeancier.etude_id),
+        titre=_titre_delivre(echeancier.dossier) is not None,
+        le=le,
+        acteur=acteur,
+    )
+    if fait.echeances:
+        Echeance.objects.bulk_update(fait.echeances, CHAMPS_ECHEANCE)
+    Evenement.objects.bulk_create(fait.evenements)
+    if fait.champs:
+        echeancier.save(update_fields=sorted(fait.champs))
+    return fait.resultat
+
+
+def _emolument_a444_44(echeancier, rapprochement, le, acteur, fait: _Rapproche) -> Decimal | None:
+    """Passe au grand livre ce qui reste dû de l'émolument A444-44 (dossier à titre
+    exécutoire) ; rend le nouveau total passé, ou None si rien n'a changé. Tarif manquant :
+    avertissement, rien n'est passé."""
     from comptabilite import tarif
     from comptabilite.models import NatureEcriture
     from comptabilite.services import frais_enregistrer
 
-    if _titre_delivre(echeancier.dossier) is None:
-        return None  # sans titre exécutoire, A444-44 ne s'applique pas (L111-8 : amiable)
+    resultat = fait.resultat
     if not rapprochement.acomptes:
         return None
     try:
@@ -533,7 +601,7 @@ def _emolument_a444_44(echeancier, rapprochement, le, acteur, resultat) -> Decim
         return None
     frais_enregistrer(
         acteur=acteur,
-        dossier=echeancier.dossier,
+        dossier=echeancier.dossier,  # lu ici seulement (lot de nuit : rare)
         nature=NatureEcriture.EMOLUMENT,
         montant_ht=difference,
         date_valeur=le,
@@ -543,12 +611,14 @@ def _emolument_a444_44(echeancier, rapprochement, le, acteur, resultat) -> Decim
     echeancier.emolument_percu = du
     resultat.emolument_passe = difference
     if acteur is None:
-        _evenement_nuit(
-            echeancier,
-            None,
-            "echeancier_emolument",
-            f"Émolument A444-44 passé : {euros(difference)} HT (total {euros(du)})",
-            apres={"emolument_percu": str(du)},
+        fait.evenements.append(
+            _evenement_plan(
+                echeancier,
+                None,
+                "echeancier_emolument",
+                f"Émolument A444-44 passé : {euros(difference)} HT (total {euros(du)})",
+                apres={"emolument_percu": str(du)},
+            )
         )
     return du
 
@@ -737,11 +807,12 @@ def plans_a_rapprocher(le: date):
     )
 
 
-def passe_echeances(le: date) -> dict:
-    """Partie « echeances » de la nuit : rapproche au `le` chaque plan en cours que la nuit
-    peut changer (`plans_a_rapprocher`), un plan par transaction. Idempotente : relancée
-    pour la même date, elle n'écrit rien."""
-    compte = {
+# Plans par lot de la nuit : une transaction, une poignée de requêtes par lot.
+LOT_NUIT = 1000
+
+
+def _compte_vide() -> dict:
+    return {
         "plans": 0,
         "echeances_changees": 0,
         "nouvelles_manquees": 0,
@@ -750,22 +821,171 @@ def passe_echeances(le: date) -> dict:
         "emoluments": "0.00",
         "avertissements": 0,
     }
-    emoluments = ZERO
+
+
+def _compter(compte: dict, resultat: ResultatRapprochement, exemples: list[str]) -> None:
+    compte["plans"] += 1
+    compte["echeances_changees"] += resultat.echeances_changees
+    compte["nouvelles_manquees"] += resultat.nouvelles_manquees
+    compte["soldes"] += int(resultat.solde)
+    compte["a_decheoir"] += int(resultat.a_decheoir)
+    compte["emoluments"] = str(Decimal(compte["emoluments"]) + resultat.emolument_passe)
+    if resultat.avertissements:
+        compte["avertissements"] += 1
+        if len(exemples) < 3:
+            exemples.extend(resultat.avertissements)
+
+
+def passe_echeances(le: date, *, lot: int = LOT_NUIT) -> dict:
+    """Partie « echeances » de la nuit : rapproche au `le` chaque plan en cours que la nuit
+    peut changer (`plans_a_rapprocher`), par lots de `lot` plans : une transaction et une
+    poignée de requêtes par lot (plans verrouillés, leurs échéances, les versements et les
+    titres de leurs dossiers ; échéances et plans mis à jour chacun par une requête,
+    événements écrits en masse). Même calcul que `echeancier_rapprocher`. Idempotente :
+    relancée pour la même date, elle n'écrit rien."""
+    compte = _compte_vide()
     exemples: list[str] = []
-    ids = plans_a_rapprocher(le)
-    for pk in ids.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000):
-        resultat = echeancier_rapprocher(echeancier=Echeancier(pk=pk), le=le)
-        compte["plans"] += 1
-        compte["echeances_changees"] += resultat.echeances_changees
-        compte["nouvelles_manquees"] += resultat.nouvelles_manquees
-        compte["soldes"] += int(resultat.solde)
-        compte["a_decheoir"] += int(resultat.a_decheoir)
-        emoluments += resultat.emolument_passe
-        if resultat.avertissements:
-            compte["avertissements"] += 1
-            if len(exemples) < 3:
-                exemples.extend(resultat.avertissements)
-    compte["emoluments"] = str(emoluments)
+    ids = list(plans_a_rapprocher(le).order_by("pk").values_list("pk", flat=True))
+    politiques: dict[int, PolitiqueEcheancier] = {}
+    for debut in range(0, len(ids), lot):
+        for resultat in _rapprocher_lot(ids[debut : debut + lot], le, politiques):
+            _compter(compte, resultat, exemples)
     if exemples:
         compte["exemples_avertissements"] = exemples
     return compte
+
+
+def passe_echeances_plan_par_plan(le: date) -> dict:
+    """L'ancien chemin de la partie « echeances » : un plan par transaction
+    (`echeancier_rapprocher`, ≈ 7 requêtes par plan). Gardé comme référence des tests
+    (mêmes résultats que `passe_echeances`) et du banc (`bench/echeances_nuit.py`)."""
+    compte = _compte_vide()
+    exemples: list[str] = []
+    ids = plans_a_rapprocher(le)
+    for pk in ids.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000):
+        _compter(compte, echeancier_rapprocher(echeancier=Echeancier(pk=pk), le=le), exemples)
+    if exemples:
+        compte["exemples_avertissements"] = exemples
+    return compte
+
+
+@transaction.atomic
+def _rapprocher_lot(
+    ids: list[int], le: date, politiques: dict[int, PolitiqueEcheancier]
+) -> list[ResultatRapprochement]:
+    from comptabilite.models import Ecriture, Versement
+    from dossiers.models import TitreExecutoire
+    from procedures.nuit import inserer_evenements
+
+    plans = list(
+        Echeancier.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, etat=EtatEcheancier.EN_COURS)
+        .order_by("pk")
+    )
+    if not plans:
+        return []
+    dossiers = [p.dossier_id for p in plans]
+    echeances: dict[int, list[Echeance]] = {p.pk: [] for p in plans}
+    for echeance in Echeance.objects.filter(echeancier_id__in=echeances).order_by(
+        "echeancier_id", "rang"
+    ):
+        echeances[echeance.echeancier_id].append(echeance)
+    annule = Ecriture.objects.filter(versement=OuterRef("pk"), contre_passe__isnull=False)
+    versements: dict[int, list[tuple[date, Decimal]]] = {d: [] for d in dossiers}
+    for dossier_id, jour, montant in (
+        Versement.objects.filter(dossier_id__in=dossiers, date_valeur__lte=le)
+        .exclude(Exists(annule))
+        .order_by("dossier_id", "date_valeur", "id")
+        .values_list("dossier_id", "date_valeur", "montant")
+    ):
+        versements[dossier_id].append((jour, montant))
+    titres = set(
+        TitreExecutoire.objects.filter(dossier_id__in=dossiers).values_list(
+            "dossier_id", flat=True
+        )
+    )
+    resultats, echeances_changees, plans_changes, evenements = [], [], [], []
+    for plan in plans:
+        if plan.etude_id not in politiques:
+            politiques[plan.etude_id] = PolitiqueEcheancier.de(plan.etude_id)
+        fait = _rapprocher_en_memoire(
+            plan,
+            echeances[plan.pk],
+            [v for v in versements[plan.dossier_id] if v[0] >= plan.accepte_le],
+            politique=politiques[plan.etude_id],
+            titre=plan.dossier_id in titres,
+            le=le,
+            acteur=None,
+        )
+        resultats.append(fait.resultat)
+        echeances_changees += fait.echeances
+        evenements += fait.evenements
+        if fait.champs:
+            plans_changes.append(plan)
+    _ecrire_echeances(echeances_changees)
+    _ecrire_plans(plans_changes)
+    inserer_evenements(evenements)
+    return resultats
+
+
+# Colonnes du suivi de nuit d'un plan (les seules que le rapprochement change).
+CHAMPS_PLAN_NUIT = ["verse", "a_decheoir_depuis", "emolument_percu", "etat", "solde_le"]
+
+
+def _ecrire_echeances(echeances: list[Echeance]) -> None:
+    """Une requête pour toutes les échéances changées du lot (UPDATE … FROM unnest)."""
+    if not echeances:
+        return
+    if connection.vendor != "postgresql":
+        Echeance.objects.bulk_update(echeances, CHAMPS_ECHEANCE, batch_size=500)
+        return
+    with connection.cursor() as curseur:
+        curseur.execute(
+            """
+            UPDATE relances_echeance e
+            SET paye = v.paye, etat = v.etat, payee_le = v.payee_le, manquee_le = v.manquee_le
+            FROM unnest(%s::bigint[], %s::numeric[], %s::varchar[], %s::date[], %s::date[])
+                AS v(id, paye, etat, payee_le, manquee_le)
+            WHERE e.id = v.id
+            """,
+            [
+                [e.pk for e in echeances],
+                [e.paye for e in echeances],
+                [e.etat for e in echeances],
+                [e.payee_le for e in echeances],
+                [e.manquee_le for e in echeances],
+            ],
+        )
+
+
+def _ecrire_plans(plans: list[Echeancier]) -> None:
+    """Une requête pour tous les plans changés du lot : leur suivi de nuit et la date du
+    rapprochement (lignes verrouillées par le lot : rien d'autre ne les a changées)."""
+    if not plans:
+        return
+    if connection.vendor != "postgresql":
+        Echeancier.objects.bulk_update(plans, CHAMPS_PLAN_NUIT + ["rapproche_le"], batch_size=500)
+        return
+    with connection.cursor() as curseur:
+        curseur.execute(
+            """
+            UPDATE relances_echeancier p
+            SET verse = v.verse, a_decheoir_depuis = v.a_decheoir_depuis,
+                emolument_percu = v.emolument_percu, etat = v.etat, solde_le = v.solde_le,
+                rapproche_le = v.rapproche_le
+            FROM unnest(%s::bigint[], %s::numeric[], %s::date[], %s::numeric[], %s::varchar[],
+                        %s::date[], %s::date[])
+                AS v(id, verse, a_decheoir_depuis, emolument_percu, etat, solde_le,
+                     rapproche_le)
+            WHERE p.id = v.id
+            """,
+            [
+                [p.pk for p in plans],
+                [p.verse for p in plans],
+                [p.a_decheoir_depuis for p in plans],
+                [p.emolument_percu for p in plans],
+                [p.etat for p in plans],
+                [p.solde_le for p in plans],
+                [p.rapproche_le for p in plans],
+            ],
+        )
