@@ -33,7 +33,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from dossiers.generation import generer  # noqa: E402
@@ -115,11 +114,31 @@ class _Annuler(Exception):
     pass
 
 
+def cpu_serveur() -> float:
+    """Temps CPU (s) du processus PostgreSQL de la connexion (/proc, même machine) : avec
+    celui du processus Python, le coût de la passe hors attente de la machine chargée."""
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT pg_backend_pid()")
+        pid = curseur.fetchone()[0]
+    try:
+        champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _mesurer(passe, le, *, annuler: bool) -> tuple[dict, float, float, int]:
     """Durée murale, temps CPU du processus (Python, hors PostgreSQL), requêtes ; annulée
     (transaction englobante défaite) pour comparer deux chemins sur le même état."""
     resultat: dict = {}
-    with CaptureQueriesContext(connection) as requetes:
+    compte = [0]
+
+    def compter(execute, sql, params, many, context):
+        compte[0] += 1
+        return execute(sql, params, many, context)
+
+    s0 = cpu_serveur()
+    with connection.execute_wrapper(compter):
         t0, c0 = time.perf_counter(), time.process_time()
         try:
             with transaction.atomic():
@@ -129,7 +148,7 @@ def _mesurer(passe, le, *, annuler: bool) -> tuple[dict, float, float, int]:
                     raise _Annuler
         except _Annuler:
             pass
-    return resultat, duree, cpu, len(requetes)
+    return resultat, duree, (cpu, cpu_serveur() - s0), compte[0]
 
 
 def main() -> None:
@@ -178,7 +197,8 @@ def main() -> None:
         mesures[nom] = duree
         plans = max(resultat.get("plans", 0), 1)
         print(
-            f"{nom} : {duree:.2f} s, CPU {cpu:.2f} s, {requetes} requêtes, "
+            f"{nom} : {duree:.2f} s, CPU Python {cpu[0]:.2f} s + PostgreSQL {cpu[1]:.2f} s, "
+            f"{requetes} requêtes, "
             f"{1000 * duree / plans:.2f} ms par plan ; {resultat}"
         )
         print(

@@ -286,6 +286,21 @@ class Echeance(models.Model):
                 condition=~models.Q(etat="payee"),
                 name="echeance_non_payee_idx",
             ),
+            # Nuit (plans_a_rapprocher) : échéances échues dont la nuit n'a pas encore tout
+            # constaté (WHERE date < ? AND etat <> 'payee' AND (manquee_le IS NULL OR etat
+            # <> 'en_retard')) : quelques lignes par nuit, pas toutes les échéances en retard.
+            models.Index(
+                fields=["date"],
+                condition=~models.Q(etat="payee")
+                & (models.Q(manquee_le__isnull=True) | ~models.Q(etat="en_retard")),
+                name="echeance_a_constater_idx",
+            ),
+            # Nuit : plans qui ont une échéance en retard (la grâce court).
+            models.Index(
+                fields=["echeancier"],
+                condition=models.Q(etat="en_retard"),
+                name="echeance_en_retard_idx",
+            ),
             # echeances_manquees(le) : WHERE manquee_le = ?.
             models.Index(
                 fields=["manquee_le"],
