@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('relances', '0004_affectation_etape_rang'),
+        ('relances', '0004_etape_active'),
     ]
 
     operations = [
