@@ -1,9 +1,15 @@
 """Personas de l'étude : un utilisateur par rôle, et un clerc d'une autre étude."""
 
 import pytest
+from hypothesis import settings
 
 from comptabilite import referentiel
 from tests.factories import creer_etude, creer_utilisateur
+
+# Aucun test ne juge une durée (la vitesse se prouve par bench/) : le délai par exemple de
+# Hypothesis (200 ms) faisait échouer des propriétés justes sous une charge de 17 sur 2 cœurs.
+settings.register_profile("etude", deadline=None)
+settings.load_profile("etude")
 
 
 @pytest.fixture
