@@ -250,11 +250,14 @@ class Decompte:
     interets_courus: Decimal | None = None
     interets_comptabilises: Decimal = ZERO
     interets_payes: Decimal = ZERO
+    # Remises consenties dans un échéancier (à la charge du créancier).
+    interets_remis: Decimal = ZERO
     interets_dus: Decimal | None = None
     frais: list[LigneFrais] = field(default_factory=list)
     frais_par_nature: dict[str, Decimal] = field(default_factory=dict)
     frais_total: Decimal = ZERO
     frais_payes: Decimal = ZERO
+    frais_remis: Decimal = ZERO
     frais_dus: Decimal = ZERO
     droit_proportionnel: Decimal = ZERO
     versements: list[VersementDecompte] = field(default_factory=list)
@@ -313,6 +316,8 @@ def etablir_decompte(
                 d.interets_comptabilises += e.signe
             elif nature == "versement":
                 d.interets_payes -= e.signe
+            elif nature == "remise":
+                d.interets_remis -= e.signe
         elif e.poste == "frais":
             if nature in NATURES_FRAIS:
                 d.frais_total += e.signe
@@ -320,6 +325,8 @@ def etablir_decompte(
                 if nature == "droit_proportionnel":
                     d.droit_proportionnel += e.signe
                 d.frais.append(LigneFrais(e.date_valeur, nature, e.libelle, e.signe))
+            elif nature == "remise":
+                d.frais_remis -= e.signe
             else:
                 d.frais_payes -= e.signe
         elif e.poste == "excedent":
@@ -358,8 +365,10 @@ def etablir_decompte(
         d.capitalise_a_comptabiliser = capitalise_calcule - d.capitalise
         # Intérêts dus = courus - payés - capitalisés (le calcul fait foi pour ce qui n'est
         # pas encore passé ; la différence avec le grand livre est « à comptabiliser »).
-        d.interets_dus = d.interets_courus - d.interets_payes - capitalise_calcule
+        d.interets_dus = (
+            d.interets_courus - d.interets_payes - d.interets_remis - capitalise_calcule
+        )
     d.principal_du = d.principal_titre + d.capitalise + d.capitalise_a_comptabiliser
     d.principal_du -= d.principal_rembourse
-    d.frais_dus = d.frais_total - d.frais_payes
+    d.frais_dus = d.frais_total - d.frais_payes - d.frais_remis
     return d

@@ -124,7 +124,12 @@ def mouvements(ecritures) -> tuple[list[tuple[date, Decimal]], list[tuple[date, 
         nature = e.nature_effective
         if e.poste == Poste.PRINCIPAL and nature != NatureEcriture.CAPITALISATION:
             principal.append((e.date_valeur, e.signe))
-        elif e.poste == Poste.INTERETS and nature == NatureEcriture.VERSEMENT:
+        elif e.poste == Poste.INTERETS and nature in (
+            NatureEcriture.VERSEMENT,
+            NatureEcriture.REMISE,
+        ):
+            # Une remise (échéancier) éteint les intérêts comme un paiement : ils ne se
+            # capitalisent plus.
             interets.append((e.date_valeur, -e.signe))
     return principal, interets
 

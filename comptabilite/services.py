@@ -458,6 +458,31 @@ def versement_enregistrer_detail(
 # --- Contre-passation -----------------------------------------------------------------------
 
 
+def _refuser_si_remis(solde: SoldeDossier, dossier: Dossier, ecriture: Ecriture) -> None:
+    """Des frais remis dans un échéancier ne se contre-passent pas au-delà de ce qui reste dû :
+    le poste passerait sous zéro et la remise deviendrait un trop-payé réimputé, comme un
+    paiement que le débiteur n'a pas fait."""
+    if ecriture.versement_id is not None or ecriture.poste != Poste.FRAIS:
+        return
+    if not Ecriture.objects.filter(
+        dossier=dossier, poste=Poste.FRAIS, nature=NatureEcriture.REMISE
+    ).exists():
+        return
+    from comptabilite.reversements import fonds_lire
+
+    reste = solde.frais
+    if ecriture.nature == NatureEcriture.FRAIS:
+        fonds = fonds_lire(dossier)
+        reste = min(reste, fonds.frais_creancier_dus - fonds.frais_creancier)
+    if ecriture.montant > reste:
+        raise ValidationError(
+            "Ces frais ont été remis au débiteur dans un échéancier : il en reste "
+            f"{euros(max(reste, ZERO))} à devoir, la contre-passation de "
+            f"{euros(ecriture.montant)} ferait d'une remise un paiement que le débiteur n'a "
+            "pas fait : rien n'est passé."
+        )
+
+
 @transaction.atomic
 def ecriture_contre_passer(
     *, acteur: Utilisateur, ecriture: Ecriture, motif: str
@@ -481,11 +506,17 @@ def ecriture_contre_passer(
             "Cette écriture appartient à un reversement au créancier : un reversement ne se "
             "contre-passe pas depuis le grand livre."
         )
+    if ecriture.nature == NatureEcriture.REMISE:
+        raise ValidationError(
+            "Cette écriture est une remise décidée dans un échéancier : elle ne se "
+            "contre-passe pas depuis le grand livre."
+        )
     if ecriture.nature in NATURES_CALCULEES:
         raise ValidationError(
             "Cette écriture est calculée (intérêts, capitalisation, droit proportionnel) : "
             "corrigez le versement ou le titre qui la cause, le calcul suit."
         )
+    _refuser_si_remis(solde, dossier, ecriture)
     if ecriture.versement_id is not None:
         cibles = list(
             Ecriture.objects.filter(versement_id=ecriture.versement_id)
@@ -542,6 +573,94 @@ def ecriture_contre_passer(
         apres={"contre_passations": [e.pk for e in passees], "motif": motif}
         | ({"avertissement": manque} if manque else {}),
     )
+    return passees
+
+
+# --- Remises (échéanciers) ------------------------------------------------------------------
+
+
+def remise_enregistrer(
+    *,
+    acteur: Utilisateur | None,
+    dossier: Dossier,
+    interets: Decimal,
+    frais: Decimal,
+    le: date,
+    cause_id: str,
+    motif: str,
+) -> list[Ecriture]:
+    """Passe au grand livre la remise d'intérêts et de frais consentie au débiteur dans un
+    échéancier (le créancier renonce à ces sommes : remise de dette) : une écriture de remise
+    au crédit de chaque poste remis, à la charge du créancier, jamais au-delà de ce que le
+    poste doit encore. À appeler dans la transaction de la décision (l'appelant l'audite).
+
+    Frais remis : d'abord les frais alloués par le titre encore dus (art. 700, dépens : ils
+    sont au créancier, il y renonce), puis ceux de l'étude (émoluments, débours, TVA, droit
+    A444-31) ; cette part-là, que le débiteur ne paiera plus, reste due à l'étude par son
+    mandant (C. civ. 1999 : le mandant rembourse au mandataire ses avances et frais et lui
+    paie sa rémunération) : elle est portée au poste « fonds » et se retient sur les fonds
+    du créancier.
+
+    Refusé (ValidationError) : montant négatif ou non au centime ; rien à remettre."""
+    from comptabilite.reversements import REMISE_CREANCIER, REMISE_ETUDE, fonds_lire
+
+    for valeur, champ in ((interets, "interets"), (frais, "frais")):
+        if not isinstance(valeur, Decimal) or not valeur.is_finite() or valeur < 0:
+            raise ValidationError({champ: "Le montant remis doit être un nombre positif."})
+        if valeur != valeur.quantize(Decimal("0.01")):
+            raise ValidationError({champ: "Le montant remis s'exprime au centime près."})
+    solde = grand_livre.verrouiller_solde(dossier)
+    interets = min(interets, max(solde.interets, ZERO))
+    frais = min(frais, max(solde.frais, ZERO))
+    if interets == 0 and frais == 0:
+        return []
+    fonds = fonds_lire(dossier)
+    part_creancier = min(frais, max(ZERO, fonds.frais_creancier_dus - fonds.frais_creancier))
+    part_etude = frais - part_creancier
+    passees = []
+    for poste, montant, suffixe, libelle in (
+        (Poste.INTERETS, interets, "", "Remise des intérêts (échéancier)"),
+        (
+            Poste.FRAIS,
+            part_creancier,
+            REMISE_CREANCIER,
+            "Remise des frais alloués par le titre (échéancier)",
+        ),
+        (Poste.FRAIS, part_etude, REMISE_ETUDE, "Remise des frais de l'étude (échéancier)"),
+    ):
+        if montant > 0:
+            passees.append(
+                grand_livre.passer(
+                    solde,
+                    date_valeur=le,
+                    nature=NatureEcriture.REMISE,
+                    poste=poste,
+                    sens=Sens.CREDIT,
+                    montant=montant,
+                    libelle=f"{libelle}, à la charge du créancier : {motif}"[:300],
+                    cause=Cause.ECHEANCIER,
+                    cause_id=f"{cause_id}{suffixe}",
+                    acteur=acteur,
+                )
+            )
+    if part_etude > 0:
+        passees.append(
+            grand_livre.passer(
+                solde,
+                date_valeur=le,
+                nature=NatureEcriture.FRAIS,
+                poste=Poste.FONDS,
+                sens=Sens.CREDIT,
+                montant=part_etude,
+                libelle=(
+                    "Frais de l'étude remis au débiteur, à la charge du créancier "
+                    f"(C. civ. 1999) : {motif}"
+                )[:300],
+                cause=Cause.ECHEANCIER,
+                cause_id=f"{cause_id}{REMISE_ETUDE}",
+                acteur=acteur,
+            )
+        )
     return passees
 
 

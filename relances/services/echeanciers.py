@@ -220,6 +220,30 @@ def propositions_calculer(
 # --- Accepter, approuver ----------------------------------------------------------------------
 
 
+def _remises_passer(echeancier: Echeancier, *, acteur: Utilisateur, le: date) -> dict:
+    """Le plan court : la remise d'intérêts ou de frais qu'il décide passe au grand livre,
+    dans la transaction de la décision (comptabilite.services.remise_enregistrer). Rend les
+    montants remis, pour l'événement d'audit de la décision."""
+    if not (echeancier.remise_interets or echeancier.remise_frais):
+        return {}
+    from comptabilite.services import remise_enregistrer
+
+    ecritures = remise_enregistrer(
+        acteur=acteur,
+        dossier=echeancier.dossier,
+        interets=echeancier.du_interets if echeancier.remise_interets else ZERO,
+        frais=echeancier.du_frais if echeancier.remise_frais else ZERO,
+        le=le,
+        cause_id=f"echeancier-{echeancier.pk}",
+        motif=f"échéancier n° {echeancier.pk}",
+    )
+    remis = {"interets": ZERO, "frais": ZERO}
+    for e in ecritures:
+        if e.poste in remis:
+            remis[e.poste] += e.montant
+    return {"remise_" + poste: str(montant) for poste, montant in remis.items()}
+
+
 @transaction.atomic
 def echeancier_accepter(
     *,
@@ -286,6 +310,7 @@ def echeancier_accepter(
         Echeance(echeancier=echeancier, rang=p.rang, date=p.date, montant=p.montant)
         for p in prevues
     )
+    remises = {} if motifs else _remises_passer(echeancier, acteur=acteur, le=le)
     libelle = (
         f"Échéancier accepté : {nombre} échéances de {euros(prevues[0].montant)} "
         f"(dernière {euros(prevues[-1].montant)}), total {euros(montant)}, à partir du "
@@ -304,7 +329,8 @@ def echeancier_accepter(
             echeancier,
             ["etat", "montant", "nombre", "remise_interets", "remise_frais", "accepte_le"],
         )
-        | {"motifs_hors_politique": motifs},
+        | {"motifs_hors_politique": motifs}
+        | remises,
     )
     return echeancier
 
@@ -334,6 +360,9 @@ def echeancier_decider(
     echeancier.decide_le = timezone.now()
     echeancier.commentaire_decision = commentaire.strip()
     echeancier.save(update_fields=["etat", "decide_par", "decide_le", "commentaire_decision"])
+    remises = (
+        _remises_passer(echeancier, acteur=acteur, le=timezone.localdate()) if approuve else {}
+    )
     evenement_enregistrer(
         etude_id=echeancier.etude_id,
         acteur=acteur,
@@ -346,7 +375,7 @@ def echeancier_decider(
         objet=echeancier,
         dossier=echeancier.dossier,
         avant=avant,
-        apres=instantane(echeancier, ["etat", "commentaire_decision"]),
+        apres=instantane(echeancier, ["etat", "commentaire_decision"]) | remises,
     )
     return echeancier
 

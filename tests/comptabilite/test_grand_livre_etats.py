@@ -40,6 +40,7 @@ from comptabilite.services import (
     decompte_dossier,
     ecriture_contre_passer,
     frais_enregistrer,
+    remise_enregistrer,
     versement_enregistrer,
 )
 from comptabilite.tarif import tva
@@ -57,6 +58,7 @@ class GrandLivre(RuleBasedStateMachine):
     acteur = None
     reversements_faits = 0
     droits_rendus = 0
+    remises = 0
 
     def __init__(self):
         super().__init__()
@@ -102,7 +104,13 @@ class GrandLivre(RuleBasedStateMachine):
     def contre_passer(self, choix):
         candidates = list(
             Ecriture.objects.filter(dossier=self.dossier, contre_passations__isnull=True)
-            .exclude(nature__in=[NatureEcriture.CONTRE_PASSATION, *NATURES_CALCULEES])
+            .exclude(
+                nature__in=[
+                    NatureEcriture.CONTRE_PASSATION,
+                    NatureEcriture.REMISE,
+                    *NATURES_CALCULEES,
+                ]
+            )
             .exclude(poste=Poste.FONDS)
             .exclude(versement__ecritures__nature=NatureEcriture.CONTRE_PASSATION)
             .distinct()
@@ -111,7 +119,14 @@ class GrandLivre(RuleBasedStateMachine):
         if candidates:
             ecriture = candidates[choix % len(candidates)]
             avant = fonds_dossier(self.dossier).droit_rendu
-            ecriture_contre_passer(acteur=self.acteur, ecriture=ecriture, motif="Erreur de saisie")
+            try:
+                ecriture_contre_passer(
+                    acteur=self.acteur, ecriture=ecriture, motif="Erreur de saisie"
+                )
+            except ValidationError as refus:
+                # Seul refus attendu : des frais remis (échéancier) au-delà de ce qui reste dû.
+                assert "remis au débiteur" in str(refus), refus
+                return
             if fonds_dossier(self.dossier).droit_rendu > avant:
                 GrandLivre.droits_rendus += 1
 
@@ -141,6 +156,21 @@ class GrandLivre(RuleBasedStateMachine):
         ecriture_contre_passer(acteur=self.acteur, ecriture=ecriture, motif="Chèque impayé")
         if fonds_dossier(self.dossier).droit_rendu > avant:
             GrandLivre.droits_rendus += 1
+
+    @rule(interets=st.booleans(), frais=st.booleans())
+    def remettre(self, interets, frais):
+        """Remise d'un échéancier (à la charge du créancier) : ce que doivent les postes."""
+        solde = SoldeDossier.objects.get(pk=self.dossier.pk)
+        GrandLivre.remises += 1
+        remise_enregistrer(
+            acteur=self.acteur,
+            dossier=self.dossier,
+            interets=solde.interets if interets else D("0.00"),
+            frais=solde.frais if frais else D("0.00"),
+            le=self.jour,
+            cause_id=f"echeancier-test-{GrandLivre.remises}",
+            motif="test",
+        )
 
     @rule(part=st.integers(1, 100))
     def reverser(self, part):
@@ -178,9 +208,10 @@ class GrandLivre(RuleBasedStateMachine):
             assert sum((e.montant for e in siennes), D("0")) == reversement.brut
             if not reversement_annule(reversement):
                 total += reversement.brut
-        # Sorti = reversements non annulés - droit et TVA rendus (régularisations).
+        # Sorti = reversements non annulés - droit et TVA rendus (régularisations) + frais de
+        # l'étude remis dans un échéancier (à la charge du créancier).
         fonds = fonds_dossier(self.dossier)
-        assert fonds.sorti == total - fonds.droit_rendu - fonds.tva_rendue
+        assert fonds.sorti == total - fonds.droit_rendu - fonds.tva_rendue + fonds.frais_remis
 
     @invariant()
     def droit_a444_32_jamais_retenu_en_trop(self):
@@ -246,6 +277,7 @@ def test_suites_aleatoires_d_operations(clerc):
     GrandLivre.acteur = clerc
     GrandLivre.reversements_faits = 0
     GrandLivre.droits_rendus = 0
+    GrandLivre.remises = 0
     run_state_machine_as_test(
         GrandLivre,
         settings=settings(
@@ -260,3 +292,5 @@ def test_suites_aleatoires_d_operations(clerc):
     assert GrandLivre.reversements_faits > 0
     # ... et des contre-passations après reversement qui rendent du droit A444-32.
     assert GrandLivre.droits_rendus > 0, GrandLivre.droits_rendus
+    # ... et des remises d'échéancier.
+    assert GrandLivre.remises > 0
