@@ -57,7 +57,7 @@ def _options_bancs(args) -> list[tuple[str, str, dict]]:
             "mélange HTTP via gunicorn",
             {"duree": args.duree_http, "debit": args.debit_http, "workers": args.workers},
         ),
-        ("actes", "rendu des actes (issue 5)", {"dossiers": n}),
+        ("actes", "rendu des actes (issue 5)", {"dossiers": n, "rendus": args.rendus_actes}),
         ("campagne", "lancement de campagne (issue 6)", {"dossiers": n}),
         ("camt053", "import camt.053 (issue 3)", {"dossiers": n}),
         # La nuit entière d'aujourd'hui d'abord ; puis les passes de demain (une nuit
@@ -377,6 +377,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debit-http", type=int, default=50, help="requêtes/s (défaut 50)")
     parser.add_argument("--workers", type=int, default=3, help="workers gunicorn (défaut 3)")
     parser.add_argument("--repetitions", type=int, default=100)
+    parser.add_argument(
+        "--rendus-actes",
+        type=int,
+        default=None,
+        help="rendus de la mesure de mémoire des actes (défaut : 10 000 à 1 M, 150 sinon ; "
+        "≈ 50 min pour 10 000 sur 2 cœurs)",
+    )
     parser.add_argument("--repetitions-reference", type=int, default=3)
     parser.add_argument(
         "--recreer", action="store_true", help="supprime et recrée la base avant de générer"
