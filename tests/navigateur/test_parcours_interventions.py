@@ -8,27 +8,13 @@ passées. La créance du premier saisissant est lue au décompte : titres sans i
 de principal et 800 € de frais, soit 3 000 €. Captures dans
 docs/captures/procedures-interventions-*.png."""
 
-import os
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from tests.navigateur import test_parcours_procedures as parcours
+from tests.navigateur.conftest import CAPTURES
 from tests.navigateur.test_parcours_procedures import _connecter, message
-from tests.navigateur.test_parcours_socle import CAPTURES, CHROMIUM
-
-navigateur = parcours.navigateur
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.navigateur,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium de Debian absent (/usr/bin/chromium) : apt-get install -y chromium",
-    ),
-]
 
 D = Decimal
 

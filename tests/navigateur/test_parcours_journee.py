@@ -13,7 +13,6 @@ d'articles que les sources n'ont pas (tests/actes/conftest.py : 10,00 € « mon
 tests ») sont complétés, comme le ferait un administrateur. Captures :
 docs/captures/journee-NN-<sujet>.png."""
 
-import os
 import re
 from base64 import b32decode
 from datetime import date, datetime
@@ -22,34 +21,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.navigateur.test_parcours_socle import ARGUMENTS_CHROMIUM, CAPTURES, CHROMIUM
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.navigateur.conftest import CAPTURES
 
 PARIS = ZoneInfo("Europe/Paris")
 # Lundi 12 janvier 2026, 8 h 30 : le premier jour de Camille à l'étude.
 PREMIER_JOUR = datetime(2026, 1, 12, 8, 30, tzinfo=PARIS)
-
-pytestmark = [
-    pytest.mark.navigateur,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium de Debian absent (/usr/bin/chromium) : apt-get install -y chromium",
-    ),
-]
-
-
-@pytest.fixture
-def navigateur():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGUMENTS_CHROMIUM, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

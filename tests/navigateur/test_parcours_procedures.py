@@ -5,36 +5,12 @@ file ; le clerc voit la décision, signifie, dénonce, délivre le certificat de
 non-contestation et constate le paiement. Les dates sont de mars et avril 2026, passées :
 les délais ont couru. Captures d'écran dans docs/captures/procedures-*.png."""
 
-import os
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from tests.navigateur.test_parcours_socle import ARGUMENTS_CHROMIUM, CAPTURES, CHROMIUM
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.navigateur,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium de Debian absent (/usr/bin/chromium) : apt-get install -y chromium",
-    ),
-]
-
-
-@pytest.fixture
-def navigateur():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGUMENTS_CHROMIUM, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+from tests.navigateur.conftest import CAPTURES
 
 
 @pytest.fixture

@@ -3,50 +3,10 @@ connexion, création d'un dossier pour un nouveau créancier et deux nouveaux d�
 recherche du dossier par le nom du débiteur (avec une faute de frappe sur PostgreSQL),
 ouverture de la fiche. Captures d'écran dans docs/captures/socle-*.png."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.db import connection
 
-# L'API synchrone de Playwright fait tourner une boucle asyncio dans ce fil : Django
-# refuserait sinon l'accès à la base depuis le serveur de test et les fixtures.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CAPTURES = Path(__file__).resolve().parents[2] / "docs" / "captures"
-ARGUMENTS_CHROMIUM = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=fr-FR",  # champs de date au format jj/mm/aaaa sur les captures
-]
-
-pytestmark = [
-    pytest.mark.navigateur,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium de Debian absent (/usr/bin/chromium) : apt-get install -y chromium",
-    ),
-]
-
-
-@pytest.fixture
-def navigateur():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGUMENTS_CHROMIUM, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+from tests.navigateur.conftest import CAPTURES
 
 
 @pytest.fixture
