@@ -64,6 +64,9 @@ def _preparer(nombre: int):
                ON CONFLICT DO NOTHING""",
             [etude.pk],
         )
+    # Statistiques à jour après l'écriture en masse (l'autovacuum le ferait plus tard).
+    with connection.cursor() as curseur:
+        curseur.execute("ANALYZE dossiers_emaildebiteur")
     return etude
 
 
@@ -100,7 +103,9 @@ def _affecter(etude, scenario, le: date, limite: int | None = None) -> int:
             """,
             {"scenario": scenario.pk, "le": le, "etude": etude.pk, "limite": limite},
         )
-        return curseur.rowcount
+        affectes = curseur.rowcount
+        curseur.execute("ANALYZE relances_affectationscenario")
+        return affectes
 
 
 def _jour_libre(etude) -> date:

@@ -289,6 +289,11 @@ class EmailDebiteur(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["debiteur", "adresse"], name="email_unique")
         ]
+        # Le premier courriel d'un débiteur (campagnes : ORDER BY id LIMIT 1) se lit sur cet
+        # index quelles que soient les statistiques : sans lui, juste après un import massif
+        # de courriels, le planificateur parcourait la table entière par sa clé pour chaque
+        # dossier (banc de campagne au million : lancement arrêté après 6 min).
+        indexes = [models.Index(fields=["debiteur", "id"], name="email_debiteur_premier_idx")]
 
     def __str__(self) -> str:
         return self.adresse
