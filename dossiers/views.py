@@ -81,7 +81,7 @@ def dossier_liste(request):
 @login_required
 def dossier_recherche(request):
     terme = request.GET.get("q", "").strip()[:100]
-    qs = _dossiers(request.user).select_related("creancier").prefetch_related("debiteurs")
+    qs = _dossiers(request.user).select_related("creancier", "clerc").prefetch_related("debiteurs")
     if request.htmx:
         resultats = rechercher(qs, terme, limite=RESULTATS_RAPIDES) if terme else []
         if not terme:

@@ -174,6 +174,37 @@ def test_la_liste_fait_le_meme_nombre_de_requetes_pour_10_et_60_dossiers(
     assert not any("count(" in q["sql"].lower() for q in requetes.captured_queries)
 
 
+def _requetes_recherche(client, terme: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.get(reverse("dossier_recherche") + f"?q={terme}")
+    assert reponse.status_code == 200
+    return len(requetes), len(reponse.context["resultats"])
+
+
+def test_la_page_de_recherche_fait_le_meme_nombre_de_requetes_pour_2_et_12_resultats(
+    client_clerc, clerc
+):
+    """Le clerc de chaque dossier est lu avec lui (la page en faisait une requête par ligne :
+    60 requêtes pour 50 résultats au banc HTTP du million)."""
+    creancier = creer_creancier(etude=clerc.etude)
+    for _ in range(2):
+        creer_dossier(
+            acteur=clerc, creancier=creancier,
+            debiteurs=[creer_debiteur(etude=clerc.etude, nom="Sarrazin")],
+        )  # fmt: skip
+    _requetes_recherche(client_clerc, "Sarrazin")  # première page : session, appareil OTP
+    avant, trouves = _requetes_recherche(client_clerc, "Sarrazin")
+    assert trouves == 2
+    for _ in range(10):
+        creer_dossier(
+            acteur=clerc, creancier=creancier,
+            debiteurs=[creer_debiteur(etude=clerc.etude, nom="Sarrazin")],
+        )  # fmt: skip
+    apres, trouves = _requetes_recherche(client_clerc, "Sarrazin")
+    assert trouves == 12
+    assert apres == avant
+
+
 def test_page_suivante_par_curseur_sans_doublon(client_clerc, clerc):
     creancier = creer_creancier(etude=clerc.etude)
     for _ in range(55):
