@@ -23,31 +23,46 @@ WHERE d.code = 'sr_intervention_denonciation' AND d.intervention_id IS NULL
 
 
 def rattacher(apps, schema_editor):
+    # SQL de PostgreSQL (UPDATE … FROM avec alias, AT TIME ZONE). La base SQLite embarquée
+    # est celle de la démonstration, créée neuve par `./scripts/demarrer` : aucun délai à
+    # rattacher ; une base SQLite plus ancienne garde ses délais à la procédure, comme avant.
+    if schema_editor.connection.vendor != "postgresql":
+        return
     schema_editor.execute(RATTACHER, {"fuseau": settings.TIME_ZONE})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0007_premier_impaye_et_interruption'),
-        ('etude', '0002_journal_immuable'),
-        ('procedures', '0004_interventions_repartitions'),
+        ("dossiers", "0007_premier_impaye_et_interruption"),
+        ("etude", "0002_journal_immuable"),
+        ("procedures", "0004_interventions_repartitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='delai',
-            name='delai_unique_par_procedure',
+            model_name="delai",
+            name="delai_unique_par_procedure",
         ),
         migrations.AddField(
-            model_name='delai',
-            name='intervention',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='delais', to='procedures.intervention'),
+            model_name="delai",
+            name="intervention",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="delais",
+                to="procedures.intervention",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delai',
-            constraint=models.UniqueConstraint(fields=('procedure', 'code', 'depart', 'intervention'), name='delai_unique_par_procedure', nulls_distinct=False),
+            model_name="delai",
+            constraint=models.UniqueConstraint(
+                fields=("procedure", "code", "depart", "intervention"),
+                name="delai_unique_par_procedure",
+                nulls_distinct=False,
+            ),
         ),
         migrations.RunPython(rattacher, migrations.RunPython.noop),
     ]
