@@ -281,71 +281,57 @@ def dossier_assigner(*, acteur: Utilisateur, dossier: Dossier, clerc: Utilisateu
     return dossier
 
 
-@transaction.atomic
-def creancier_modifier(*, acteur: Utilisateur, creancier: Creancier, donnees: dict) -> Creancier:
-    """Modifie l'identité ou l'adresse d'un créancier (par exemple les éléments de CPC 648 2° a
-    qui manquaient) ; un événement par dossier concerné."""
+def _partie_modifier(*, acteur: Utilisateur, partie, donnees: dict, action: str, genre: str):
+    """Modifie une partie (créancier ou débiteur) sous verrou, après validation du modèle ;
+    seuls les champs changés sont écrits ; un événement (avant/après) par dossier concerné,
+    puis le texte de recherche de ces dossiers tenu à jour."""
     _exiger_ecriture(acteur)
-    _meme_etude(acteur, creancier)
-    creancier = Creancier.objects.select_for_update().get(pk=creancier.pk)
-    avant = instantane(creancier)
+    _meme_etude(acteur, partie)
+    partie = type(partie).objects.select_for_update().get(pk=partie.pk)
+    avant = instantane(partie)
     for cle, valeur in donnees.items():
-        setattr(creancier, cle, valeur)
-    creancier.full_clean()
-    champs = [cle for cle in donnees if avant.get(cle) != instantane(creancier).get(cle)]
+        setattr(partie, cle, valeur)
+    partie.full_clean()
+    champs = [cle for cle in donnees if avant.get(cle) != instantane(partie).get(cle)]
     if not champs:
-        return creancier
-    creancier.save(update_fields=champs)
-    apres = instantane(creancier, champs)
+        return partie
+    partie.save(update_fields=champs)
+    apres = instantane(partie, champs)
     avant = {cle: avant[cle] for cle in champs}
-    dossiers = list(creancier.dossiers.all())
+    dossiers = list(partie.dossiers.all())
     for dossier in dossiers or [None]:
         evenement_enregistrer(
-            etude_id=creancier.etude_id,
+            etude_id=partie.etude_id,
             acteur=acteur,
-            action="creancier_modifier",
-            libelle=f"Créancier modifié : {creancier.designation} ({', '.join(champs)})",
-            objet=creancier,
+            action=action,
+            libelle=f"{genre} modifié : {partie.designation} ({', '.join(champs)})",
+            objet=partie,
             dossier=dossier,
             avant=avant,
             apres=apres,
         )
     for dossier in dossiers:
         dossier_indexer(dossier=dossier)
-    return creancier
+    return partie
+
+
+@transaction.atomic
+def creancier_modifier(*, acteur: Utilisateur, creancier: Creancier, donnees: dict) -> Creancier:
+    """Modifie l'identité ou l'adresse d'un créancier (par exemple les éléments de CPC 648 2° a
+    qui manquaient) ; un événement par dossier concerné."""
+    return _partie_modifier(
+        acteur=acteur, partie=creancier, donnees=donnees, action="creancier_modifier",
+        genre="Créancier",
+    )  # fmt: skip
 
 
 @transaction.atomic
 def debiteur_modifier(*, acteur: Utilisateur, debiteur: Debiteur, donnees: dict) -> Debiteur:
     """Modifie l'identité ou la situation d'un débiteur ; un événement par dossier concerné."""
-    _exiger_ecriture(acteur)
-    _meme_etude(acteur, debiteur)
-    debiteur = Debiteur.objects.select_for_update().get(pk=debiteur.pk)
-    avant = instantane(debiteur)
-    for cle, valeur in donnees.items():
-        setattr(debiteur, cle, valeur)
-    debiteur.full_clean()
-    champs = [cle for cle in donnees if avant.get(cle) != instantane(debiteur).get(cle)]
-    if not champs:
-        return debiteur
-    debiteur.save(update_fields=champs)
-    apres = instantane(debiteur, champs)
-    avant = {cle: avant[cle] for cle in champs}
-    dossiers = list(debiteur.dossiers.all())
-    for dossier in dossiers or [None]:
-        evenement_enregistrer(
-            etude_id=debiteur.etude_id,
-            acteur=acteur,
-            action="debiteur_modifier",
-            libelle=f"Débiteur modifié : {debiteur.designation} ({', '.join(champs)})",
-            objet=debiteur,
-            dossier=dossier,
-            avant=avant,
-            apres=apres,
-        )
-    for dossier in dossiers:
-        dossier_indexer(dossier=dossier)
-    return debiteur
+    return _partie_modifier(
+        acteur=acteur, partie=debiteur, donnees=donnees, action="debiteur_modifier",
+        genre="Débiteur",
+    )  # fmt: skip
 
 
 @transaction.atomic
