@@ -905,11 +905,14 @@ def releve_importer(*, acteur: Utilisateur, nom_fichier: str, donnees: bytes) ->
     cles = [c.cle for c in releve.credits]
     deja: set[str] = set()
     if connection.vendor == "postgresql":
-        # Une requête, un tableau en paramètre (cle = ANY) : 100 000 clés d'un coup.
+        # Une requête, les 100 000 clés d'un coup, passées en un seul texte découpé par
+        # PostgreSQL (string_to_array) : adapter une liste Python de 100 000 chaînes en
+        # tableau coûtait à lui seul 0,4 s au client. Clés hexadécimales : sans virgule.
         with connection.cursor() as curseur:
             curseur.execute(
-                "SELECT cle FROM comptabilite_lignereleve WHERE etude_id = %s AND cle = ANY(%s)",
-                [etude_id, cles],
+                "SELECT cle FROM comptabilite_lignereleve WHERE etude_id = %s "
+                "AND cle = ANY(string_to_array(%s, ','))",
+                [etude_id, ",".join(cles)],
             )
             deja.update(ligne[0] for ligne in curseur.fetchall())
     else:
@@ -927,10 +930,11 @@ def releve_importer(*, acteur: Utilisateur, nom_fichier: str, donnees: bytes) ->
     liste = sorted(references)
     if connection.vendor == "postgresql":
         with connection.cursor() as curseur:
+            # Références AAAA-NNNNNN (expression régulière de camt053) : sans virgule.
             curseur.execute(
                 "SELECT reference, id FROM dossiers_dossier "
-                "WHERE etude_id = %s AND reference = ANY(%s)",
-                [etude_id, liste],
+                "WHERE etude_id = %s AND reference = ANY(string_to_array(%s, ','))",
+                [etude_id, ",".join(liste)],
             )
             dossiers.update(curseur.fetchall())
     else:
