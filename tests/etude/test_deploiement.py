@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from etude.journalisation import MasqueIban, masquer_ibans
@@ -113,3 +114,14 @@ def test_axes_ne_journalise_ni_mot_de_passe_ni_jeton():
     assert {nettoye["password"], nettoye["otp_token"], nettoye["csrfmiddlewaretoken"]} == {
         "********************"
     }
+
+
+@pytest.mark.django_db
+def test_connexions_postgresql_sans_compilation_jit():
+    """Les requêtes ensemblistes (campagne, nuit) ne paient pas la compilation JIT de
+    PostgreSQL (plusieurs secondes au million, mesurées par EXPLAIN ANALYZE)."""
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        curseur.execute("SHOW jit")
+        assert curseur.fetchone()[0] == "off"
