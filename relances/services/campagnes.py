@@ -108,7 +108,22 @@ def scenario_affecter(*, acteur, dossier: Dossier, scenario: Scenario | None, le
 def _affecter_par_regles(curseur, etude_id: int, le: date) -> int:
     """Les dossiers amiables ouverts sans scénario reçoivent le premier scénario actif (par
     priorité) dont la règle leur convient. Montant : le dû du grand livre s'il est ouvert,
-    sinon le principal réclamé."""
+    sinon le principal réclamé.
+
+    Sans scénario automatique actif (étapes actives comprises), rien à faire : la requête
+    n'est pas lancée (au million, elle parcourait 240 000 dossiers amiables sans scénario
+    pour n'en affecter aucun). Le type de personne du premier débiteur n'est lu que pour un
+    scénario dont la règle le demande."""
+    curseur.execute(
+        """SELECT EXISTS (
+               SELECT 1 FROM relances_scenario s
+               WHERE s.etude_id = %s AND s.actif AND s.affectation_auto
+                 AND EXISTS (SELECT 1 FROM relances_etapescenario x
+                             WHERE x.scenario_id = s.id AND x.actif))""",
+        [etude_id],
+    )
+    if not curseur.fetchone()[0]:
+        return 0
     curseur.execute(
         """
         INSERT INTO relances_affectationscenario
@@ -118,19 +133,17 @@ def _affecter_par_regles(curseur, etude_id: int, le: date) -> int:
         FROM dossiers_dossier d
         LEFT JOIN comptabilite_soldedossier sd ON sd.dossier_id = d.id
         JOIN LATERAL (
-            SELECT deb.type_personne FROM dossiers_dossierdebiteur dd
-            JOIN dossiers_debiteur deb ON deb.id = dd.debiteur_id
-            WHERE dd.dossier_id = d.id ORDER BY dd.rang, dd.id LIMIT 1
-        ) p ON true
-        JOIN LATERAL (
             SELECT s.id FROM relances_scenario s
             WHERE s.etude_id = d.etude_id AND s.actif AND s.affectation_auto
               AND (s.regle_montant_min IS NULL
                    OR COALESCE(sd.du, d.montant_principal) >= s.regle_montant_min)
               AND (s.regle_montant_max IS NULL
                    OR COALESCE(sd.du, d.montant_principal) <= s.regle_montant_max)
-              AND (s.regle_type_personne = '' OR s.regle_type_personne = p.type_personne)
               AND (s.regle_nature = '' OR s.regle_nature = d.nature)
+              AND (s.regle_type_personne = '' OR s.regle_type_personne = (
+                    SELECT deb.type_personne FROM dossiers_dossierdebiteur dd
+                    JOIN dossiers_debiteur deb ON deb.id = dd.debiteur_id
+                    WHERE dd.dossier_id = d.id ORDER BY dd.rang, dd.id LIMIT 1))
               AND EXISTS (SELECT 1 FROM relances_etapescenario x
                           WHERE x.scenario_id = s.id AND x.actif)
             ORDER BY s.priorite, s.id LIMIT 1
@@ -138,6 +151,7 @@ def _affecter_par_regles(curseur, etude_id: int, le: date) -> int:
         WHERE d.etude_id = %(etude)s AND d.phase = 'amiable' AND d.statut = 'ouvert'
           AND d.ouvert_le <= %(le)s
           AND NOT EXISTS (SELECT 1 FROM relances_affectationscenario a WHERE a.dossier_id = d.id)
+          AND EXISTS (SELECT 1 FROM dossiers_dossierdebiteur dd WHERE dd.dossier_id = d.id)
         ON CONFLICT (dossier_id) DO NOTHING
         """,
         {"etude": etude_id, "le": le},

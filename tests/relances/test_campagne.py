@@ -411,3 +411,37 @@ def test_le_fichier_du_jour_assemble_la_liste_et_des_lettres_d_une_page(
     for page, dossier in enumerate(dossiers, start=1):
         assert dossier.reference in liste
         assert f"Dossier {dossier.reference}" in pdf.pages[page].extract_text()
+
+
+def test_affectation_par_regles_type_de_personne_lu_pour_la_seule_regle_qui_le_demande(
+    clerc, heures_ouvertes, django_capture_on_commit_callbacks
+):
+    """Le type du premier débiteur n'est lu que par un scénario dont la règle le demande : un
+    débiteur personne physique passe la règle « morale » et reçoit le scénario suivant."""
+    creer_scenario(etude=clerc.etude, nom="Sociétés", priorite=1, regle_type_personne="morale")
+    physiques = creer_scenario(
+        etude=clerc.etude, nom="Particuliers", priorite=2, regle_type_personne="physique"
+    )
+    dossier = creer_dossier_joignable(acteur=clerc)
+    lancement = lancer(clerc.etude, J0, django_capture_on_commit_callbacks)
+    assert lancement.affectes == 1
+    assert AffectationScenario.objects.get(dossier=dossier).scenario == physiques
+
+
+def test_affectation_par_regles_sans_scenario_automatique_actif_n_affecte_rien(
+    clerc, heures_ouvertes, django_capture_on_commit_callbacks
+):
+    """Sans scénario automatique dont une étape est active, la passe d'affectation ne fait
+    rien (et ne parcourt pas les dossiers) ; dès qu'une étape est réactivée, elle affecte."""
+    creer_scenario(etude=clerc.etude, nom="Manuel", affectation_auto=False)
+    auto = creer_scenario(etude=clerc.etude, nom="Auto", priorite=2)
+    auto.etapes.update(actif=False)
+    dossier = creer_dossier_joignable(acteur=clerc)
+    assert lancer(clerc.etude, J0, django_capture_on_commit_callbacks).affectes == 0
+    assert not AffectationScenario.objects.filter(dossier=dossier).exists()
+    auto.etapes.filter(rang=1).update(actif=True)
+    assert (
+        lancer(clerc.etude, J0 + timedelta(days=1), django_capture_on_commit_callbacks).affectes
+        == 1
+    )
+    assert AffectationScenario.objects.get(dossier=dossier).scenario == auto
