@@ -92,8 +92,16 @@ class LotLettres(models.Model):
 
 class Envoi(models.Model):
     etude = models.ForeignKey("etude.Etude", on_delete=models.PROTECT, related_name="+")
-    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="envois")
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
+    # Pas d'index propre à campagne, dossier ni echeance : ils ouvrent des index composés
+    # (campagne, etat), (dossier, -le) et l'unique (echeance, etape) des rappels, qui servent
+    # aussi leurs clés étrangères ; trois index de moins à tenir par envoi créé (une
+    # campagne en crée 100 000 d'un coup).
+    campagne = models.ForeignKey(
+        Campagne, on_delete=models.PROTECT, related_name="envois", db_index=False
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     debiteur = models.ForeignKey("dossiers.Debiteur", on_delete=models.PROTECT, related_name="+")
     etape = models.ForeignKey(
         "relances.EtapeScenario", on_delete=models.PROTECT, related_name="envois"
@@ -121,6 +129,7 @@ class Envoi(models.Model):
         null=True,
         blank=True,
         related_name="rappels",
+        db_index=False,
     )
 
     objects = QuerySetEtude.as_manager()
