@@ -45,12 +45,16 @@ def evenement_enregistrer(
     dossier=None,
     avant: dict | None = None,
     apres: dict | None = None,
+    acteur_libelle: str = "",
 ) -> Evenement:
-    """Ajoute une ligne au journal. Doit être appelée dans la transaction du service."""
+    """Ajoute une ligne au journal. Doit être appelée dans la transaction du service.
+
+    `acteur_libelle` nomme un acteur qui n'est pas un utilisateur (ex. « webhook Brevo ») ;
+    sans lui, un traitement automatique est signé « nuit »."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Un événement d'audit s'écrit dans la transaction du service.")
     if acteur is None:
-        acteur_libelle = ACTEUR_NUIT
+        acteur_libelle = acteur_libelle[:150] or ACTEUR_NUIT
     else:
         acteur_libelle = (acteur.get_full_name() or acteur.username)[:150]
     return Evenement.objects.create(

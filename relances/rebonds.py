@@ -19,9 +19,12 @@ Sécurité :
   utilisateur connecté). L'authentification du prestataire remplace le jeton.
 
 Ce qui est traité : « bounced », « rejected » et « failed » font passer l'envoi en échec avec
-la raison (`envoi_rebond_enregistrer`, audité) ; le reste (remis, ouvert, différé…) est
-ignoré. L'envoi est retrouvé par la métadonnée `envoi` (posée par `relances.envoi` quand le
-backend est celui d'anymail) ou, à défaut, par l'identifiant du message (Message-ID).
+la raison (`envoi_rebond_enregistrer`, audité) ; « complained » (le destinataire a marqué le
+courriel comme indésirable) et « unsubscribed » (désabonnement) posent une opposition sur
+l'adresse (`courriel_opposition_enregistrer`, audité, RGPD art. 21) : plus aucun courriel de
+l'étude n'y part ; le reste (remis, ouvert, différé…) est ignoré. L'envoi est retrouvé par
+la métadonnée `envoi` (posée par `relances.envoi` quand le backend est celui d'anymail) ou, à
+défaut, par l'identifiant du message (Message-ID).
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ VUES_DE_SUIVI = {
     "sparkpost": "anymail.webhooks.sparkpost.SparkPostTrackingWebhookView",
 }
 ECHECS = {"bounced", "rejected", "failed"}
+# Le destinataire ne veut plus de courriels : opposition sur l'adresse (RGPD art. 21).
+OPPOSITIONS = {"complained", "unsubscribed"}
 
 
 @cache
@@ -92,12 +97,20 @@ def _identifiant(event) -> str | None:
 
 def suivi_recu(sender, event, esp_name, **kwargs) -> None:
     """Récepteur du signal `anymail.signals.tracking`."""
-    from .services.campagnes import envoi_rebond_enregistrer
+    from .services.campagnes import courriel_opposition_enregistrer, envoi_rebond_enregistrer
 
-    if event.event_type not in ECHECS:
+    if event.event_type not in ECHECS and event.event_type not in OPPOSITIONS:
         return
     identifiant = _identifiant(event)
     if not identifiant:
+        return
+    if event.event_type in OPPOSITIONS:
+        courriel_opposition_enregistrer(
+            identifiant_externe=identifiant,
+            genre=event.event_type,
+            prestataire=esp_name,
+            destinataire=event.recipient or "",
+        )
         return
     raison = event.mta_response or event.reject_reason or event.event_type
     envoi_rebond_enregistrer(identifiant_externe=identifiant, motif=f"{esp_name}, {raison}")

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from dossiers.models import Dossier, TelephoneDebiteur
+from dossiers.models import Dossier, EmailDebiteur, TelephoneDebiteur
 from etude.audit import evenement_enregistrer, instantane
 from etude.errors import RegleMetier
 from etude.models import Evenement
@@ -594,6 +594,87 @@ def envoi_rebond_enregistrer(*, identifiant_externe: str, motif: str) -> Envoi |
         apres=instantane(envoi, ["etat", "motif"]),
     )
     return envoi
+
+
+# Ce que le destinataire a fait d'un courriel reçu et qui vaut opposition à en recevoir
+# d'autres (RGPD art. 21) : événements `complained` et `unsubscribed` d'anymail.
+OPPOSITIONS_COURRIEL = {
+    "complained": "plainte (courriel marqué comme indésirable)",
+    "unsubscribed": "désabonnement",
+}
+
+
+@transaction.atomic
+def courriel_opposition_enregistrer(
+    *, identifiant_externe: str, genre: str, prestataire: str, destinataire: str = ""
+) -> list[EmailDebiteur]:
+    """Le destinataire d'un courriel de relance s'est plaint (marqué comme indésirable) ou
+    s'est désabonné : c'est une opposition (RGPD art. 21) ; plus aucun courriel de l'étude
+    ne doit partir vers cette adresse. Appelé par le webhook du prestataire
+    (relances/rebonds.py).
+
+    Le mécanisme est celui qui existe : `EmailDebiteur.opposition`, que la campagne (« Courriel
+    sans consentement ou avec opposition ») et la remise (relecture juste avant l'envoi)
+    respectent déjà. L'opposition est posée sur chaque courriel de débiteur de l'étude qui
+    porte cette adresse (casse ignorée) : c'est la boîte aux lettres qui a refusé, quel que
+    soit le dossier ; jamais dans une autre étude (un autre responsable de traitement). Les
+    autres canaux (SMS, appels, lettres) ne changent pas.
+
+    Un événement d'audit par adresse changée, signé « webhook <prestataire> », rattaché au
+    dossier de l'envoi (ou, pour un autre débiteur de même adresse, à son dernier dossier).
+    Idempotent : une adresse déjà en opposition n'est pas réécrite (le prestataire renvoie
+    ses événements ; deux requêtes simultanées se rangent derrière le verrou de la ligne).
+    Retourne les courriels mis en opposition par cet appel."""
+    if genre not in OPPOSITIONS_COURRIEL:
+        raise ValueError(f"Événement sans opposition : {genre}")
+    envoi = (
+        Envoi.objects.select_related("dossier")
+        .filter(identifiant_externe=identifiant_externe, canal=Canal.EMAIL)
+        .first()
+    )
+    if envoi is None or not envoi.destinataire:
+        return []
+    if destinataire and destinataire.strip().lower() != envoi.destinataire.strip().lower():
+        return []  # l'événement nomme une autre adresse que celle de l'envoi : rien
+    courriels = list(
+        EmailDebiteur.objects.select_for_update(of=("self",))
+        .filter(
+            debiteur__etude_id=envoi.etude_id,
+            adresse__iexact=envoi.destinataire.strip(),
+            opposition=False,
+        )
+        .order_by("id")
+    )
+    quoi = OPPOSITIONS_COURRIEL[genre]
+    for courriel in courriels:
+        avant = instantane(courriel, ["opposition"])
+        courriel.opposition = True
+        courriel.save(update_fields=["opposition"])
+        if courriel.debiteur_id == envoi.debiteur_id:
+            dossier = envoi.dossier
+        else:
+            dossier = (
+                Dossier.objects.filter(
+                    etude_id=envoi.etude_id, parties__debiteur_id=courriel.debiteur_id
+                )
+                .order_by("-id")
+                .first()
+            )
+        evenement_enregistrer(
+            etude_id=envoi.etude_id,
+            acteur=None,
+            acteur_libelle=f"webhook {prestataire}",
+            action="relances.courriel_opposition",
+            libelle=(
+                f"Opposition aux courriels posée sur {courriel.adresse} : {quoi} reçu du "
+                f"prestataire pour le courriel du {envoi.le:%d/%m/%Y} (RGPD art. 21)"
+            ),
+            objet=courriel,
+            dossier=dossier,
+            avant=avant,
+            apres=instantane(courriel, ["opposition"]),
+        )
+    return courriels
 
 
 # --- Appels -----------------------------------------------------------------------------
