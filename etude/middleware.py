@@ -1,6 +1,10 @@
 """Second facteur : un utilisateur qui a un TOTP, ou dont l'étude l'impose, le présente.
-Caractère nul : refusé dans tout paramètre de requête."""
+Caractère nul : refusé dans tout paramètre de requête. Session : expiration glissante
+réécrite au plus une fois par intervalle."""
 
+import time
+
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -50,3 +54,33 @@ class CaractereNulMiddleware:
                         content_type="text/plain; charset=utf-8",
                     )
         return self.get_response(request)
+
+
+# Clé de session : instant (secondes Unix) de la dernière réécriture de la session.
+SESSION_VUE_LE = "_etude_vue_le"
+
+
+class SessionGlissanteMiddleware:
+    """Expiration glissante de la session (SESSION_COOKIE_AGE d'inactivité) sans la réécrire à
+    chaque page : SESSION_SAVE_EVERY_REQUEST faisait BEGIN, UPDATE django_session, COMMIT à
+    chaque requête (3 des 14 requêtes du tableau des délais). Ici la session n'est marquée
+    modifiée (donc réécrite par SessionMiddleware, date d'expiration repoussée) que si sa
+    dernière réécriture date de plus de SESSION_RAFRAICHIR_APRES secondes : une session
+    inactive expire donc entre SESSION_COOKIE_AGE - intervalle et SESSION_COOKIE_AGE après
+    la dernière page vue. Une session vide (anonyme, déconnexion) n'est jamais créée ici.
+    À placer juste après SessionMiddleware (sa réponse passe avant l'écriture de la session).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.intervalle = settings.SESSION_RAFRAICHIR_APRES
+
+    def __call__(self, request):
+        reponse = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return reponse
+        maintenant = int(time.time())
+        if session.modified or maintenant - session.get(SESSION_VUE_LE, 0) >= self.intervalle:
+            session[SESSION_VUE_LE] = maintenant
+        return reponse

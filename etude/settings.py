@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "etude.middleware.SessionGlissanteMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,8 +149,12 @@ LOGIN_REDIRECT_URL = "bureau"
 LOGOUT_REDIRECT_URL = "connexion"
 
 # Sessions : expirent après 8 heures d'inactivité et à la fermeture du navigateur.
+# L'expiration glissante est tenue par etude.middleware.SessionGlissanteMiddleware, qui ne
+# réécrit la session qu'une fois par SESSION_RAFRAICHIR_APRES secondes (et non à chaque page,
+# comme SESSION_SAVE_EVERY_REQUEST) : l'inactivité tolérée est donc de 8 h moins 1 min au pire.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RAFRAICHIR_APRES = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
