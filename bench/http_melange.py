@@ -97,7 +97,7 @@ def _sessions(etude, cle: str) -> list[str]:
             )
             session = SessionStore()
             session[SESSION_KEY] = str(utilisateur.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
             session[HASH_SESSION_KEY] = utilisateur.get_session_auth_hash()
             session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
             session.create()

@@ -131,7 +131,8 @@ AUTH_USER_MODEL = "etude.Utilisateur"
 AUTHENTICATION_BACKENDS = [
     # django-axes d'abord : il compte les échecs et bloque avant tout autre backend.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Celui de Django, l'étude lue avec l'utilisateur à chaque page (etude/authentification.py).
+    "etude.authentification.ModelBackendEtude",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

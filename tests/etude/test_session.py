@@ -117,3 +117,22 @@ def test_deconnexion_supprime_la_session(client, clerc):
     assert not Session.objects.filter(session_key=cle).exists()
     reponse = client.get(reverse("bureau"))
     assert reponse.status_code == 302
+
+
+def test_utilisateur_et_etude_lus_en_une_requete(client, clerc):
+    """Le backend lit l'étude avec l'utilisateur (etude.authentification) ; un compte
+    désactivé perd sa session comme avec le backend de Django."""
+    se_connecter(client, "clerc")
+    client.get(reverse("bureau"))
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(reverse("bureau")).status_code == 200
+    lectures = [r["sql"] for r in requetes.captured_queries]
+    assert not [sql for sql in lectures if sql.startswith('SELECT "etude_etude"')]
+    assert [
+        sql for sql in lectures if 'FROM "etude_utilisateur" LEFT OUTER JOIN "etude_etude"' in sql
+    ]
+    clerc.is_active = False
+    clerc.save(update_fields=["is_active"])
+    reponse = client.get(reverse("bureau"))
+    assert reponse.status_code == 302
+    assert reponse.url.startswith(reverse("connexion"))
