@@ -129,17 +129,27 @@ def _apres(valeur: str):
 
 
 def sections(base, aujourd_hui: date, *, limite: int, seule=None, apres=None) -> list[dict]:
-    """Une requête par section, LIMIT limite + 1 (pour savoir s'il y a une suite)."""
-    resultat = []
-    for code, titre in SECTIONS:
-        if seule is not None and code != seule:
-            continue
-        depuis, avant = bornes(aujourd_hui)[code]
+    """Les sections en une requête : une sous-requête par section (LIMIT limite + 1, pour
+    savoir s'il y a une suite), réunies par UNION ALL ; quatre allers-retours et quatre
+    exécutions en coûtaient autant. Les sections ont des échéances disjointes : chaque ligne
+    retrouve la sienne par son échéance, l'ordre (échéance, id) est refait ici."""
+    b = bornes(aujourd_hui)
+    codes = [(code, titre) for code, titre in SECTIONS if seule is None or code == seule]
+    parties = []
+    for code, _ in codes:
+        depuis, avant = b[code]
         qs = base.a_echeance(avant=avant, depuis=depuis)
         if apres is not None:
             jour, pk = apres
             qs = qs.filter(Q(echeance__gt=jour) | Q(echeance=jour, id__gt=pk))
-        lignes = list(_lignes(qs)[: limite + 1])
+        parties.append(_lignes(qs)[: limite + 1])
+    requete = parties[0].union(*parties[1:], all=True) if len(parties) > 1 else parties[0]
+    par_section = {code: [] for code, _ in codes}
+    for d in sorted(requete, key=lambda d: (d.echeance, d.pk)):
+        par_section[_section_de(d.echeance, b)].append(d)
+    resultat = []
+    for code, titre in codes:
+        lignes = par_section[code]
         suite = None
         if len(lignes) > limite:
             lignes = lignes[:limite]
@@ -154,6 +164,13 @@ def sections(base, aujourd_hui: date, *, limite: int, seule=None, apres=None) ->
             }
         )
     return resultat
+
+
+def _section_de(echeance: date, b: dict) -> str:
+    for code, (depuis, avant) in b.items():
+        if (depuis is None or echeance >= depuis) and (avant is None or echeance <= avant):
+            return code
+    raise ValueError(echeance)  # les sections couvrent toutes les dates
 
 
 def comptes_du_clerc(base, aujourd_hui: date) -> dict:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Q
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -195,6 +196,29 @@ def test_listes_bornees_et_suite_par_cle(client, clerc, procedure, settings):
         module.LIMITE = ancienne
 
 
+@pytest.mark.parametrize(
+    "role, parametres, plafond",
+    [("clerc", {}, 7), ("principal_clerc", {"clerc": "tous"}, 7), ("principal_clerc", {}, 8)],
+)
+def test_nombre_de_requetes_borne(
+    client, django_assert_max_num_queries, role, parametres, plafond, request
+):
+    """Session, utilisateur et son étude (une jointure), second facteur, rôles, sections (une
+    UNION ALL), comptes du clerc, abonnement ; la liste des clercs pour un principal. Plus de
+    réécriture de la session à chaque page (BEGIN, UPDATE, COMMIT) : 14 requêtes avant."""
+    utilisateur = request.getfixturevalue(role)
+    dossier = creer_dossier(acteur=utilisateur)
+    procedure = creer_procedure(acteur=utilisateur, type="saisie_attribution", dossier=dossier)
+    creer_delais(procedure, _repartis(12))
+    client.force_login(utilisateur)
+    client.get(reverse("delais_tableau"), parametres)  # première page : session réécrite
+    with django_assert_max_num_queries(plafond) as requetes:
+        reponse = client.get(reverse("delais_tableau"), parametres)
+    assert reponse.status_code == 200
+    assert sum(len(s["lignes"]) for s in reponse.context["sections"]) == 12
+    assert not [r["sql"] for r in requetes.captured_queries if r["sql"].startswith("UPDATE")]
+
+
 @pytest.mark.parametrize("role", ["clerc", "principal_clerc"])
 def test_nombre_de_requetes_constant(client, django_assert_num_queries, role, request):
     utilisateur = request.getfixturevalue(role)
@@ -210,6 +234,75 @@ def test_nombre_de_requetes_constant(client, django_assert_num_queries, role, re
     with django_assert_num_queries(len(petit.captured_queries)):
         reponse = client.get(reverse("delais_tableau"), parametres)
     assert sum(len(s["lignes"]) for s in reponse.context["sections"]) == 50
+
+
+def _sections_une_requete_par_section(base, aujourd_hui, *, limite, seule=None, apres=None):
+    """Oracle : l'ancienne lecture des sections, une requête (ORDER BY, LIMIT) par section."""
+    resultat = []
+    for code, _titre in delais_vues.SECTIONS:
+        if seule is not None and code != seule:
+            continue
+        depuis, avant = delais_vues.bornes(aujourd_hui)[code]
+        qs = base.a_echeance(avant=avant, depuis=depuis)
+        if apres is not None:
+            jour, pk = apres
+            qs = qs.filter(Q(echeance__gt=jour) | Q(echeance=jour, id__gt=pk))
+        lignes = list(delais_vues._lignes(qs)[: limite + 1])
+        suite = None
+        if len(lignes) > limite:
+            lignes = lignes[:limite]
+            suite = f"{lignes[-1].echeance.isoformat()}:{lignes[-1].pk}"
+        resultat.append((code, [d.pk for d in lignes], suite))
+    return resultat
+
+
+@pytest.mark.parametrize("limite", [2, 3, 50])
+def test_sections_en_une_requete_comme_une_par_section(clerc, procedure, limite):
+    """L'UNION ALL rend les mêmes lignes, dans le même ordre, avec les mêmes suites, que
+    quatre requêtes ; bornes des sections comprises (hier, aujourd'hui, demain, dimanche,
+    lundi) et échéances égales départagées par l'id ; une section seule et sa suite aussi."""
+    echeances = [
+        date(2026, 5, 1),
+        date(2026, 6, 11),
+        date(2026, 6, 11),
+        date(2026, 6, 12),
+        date(2026, 6, 12),
+        date(2026, 6, 12),
+        date(2026, 6, 13),
+        date(2026, 6, 14),
+        date(2026, 6, 14),
+        date(2026, 6, 15),
+        date(2026, 6, 15),
+        date(2026, 9, 1),
+    ]
+    creer_delais(procedure, echeances)
+    base = Delai.objects.pour(clerc).ouverts().du_clerc(clerc)
+
+    def lues(resultat):
+        return [(s["code"], [d.pk for d in s["lignes"]], s["suite"]) for s in resultat]
+
+    with CaptureQueriesContext(connection) as requetes:
+        obtenu = lues(delais_vues.sections(base, AUJOURD_HUI, limite=limite))
+    assert len(requetes.captured_queries) == 1
+    assert obtenu == _sections_une_requete_par_section(base, AUJOURD_HUI, limite=limite)
+    # Trois délais par section : une suite quand la limite est plus petite.
+    assert [(code, len(pks), suite is not None) for code, pks, suite in obtenu] == [
+        (code, min(3, limite), limite < 3)
+        for code in ("retard", "aujourdhui", "semaine", "plus_tard")
+    ]
+    for code in ("retard", "aujourdhui", "semaine", "plus_tard"):
+        seule = lues(delais_vues.sections(base, AUJOURD_HUI, limite=limite, seule=code))
+        assert seule == _sections_une_requete_par_section(
+            base, AUJOURD_HUI, limite=limite, seule=code
+        )
+        (_, pks, suite) = seule[0]
+        if suite:
+            apres = delais_vues._apres(suite)
+            assert lues(
+                delais_vues.sections(base, AUJOURD_HUI, limite=limite, seule=code, apres=apres)
+            ) == _sections_une_requete_par_section(
+                base, AUJOURD_HUI, limite=limite, seule=code, apres=apres
+            )
 
 
 def test_bureau_comptes_et_premieres_lignes(client, clerc, procedure):
