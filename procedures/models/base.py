@@ -248,9 +248,14 @@ class Delai(models.Model):
                 condition=models.Q(statut="ouvert"),
                 name="delai_tableau_idx",
             ),
-            # Tableau par clerc : WHERE clerc_id = ? AND statut = 'ouvert' ORDER BY echeance.
+            # Tableau par clerc : WHERE clerc_id = ? AND statut = 'ouvert' [AND etude_id = ?]
+            # ORDER BY echeance, id LIMIT 51. L'id dans la clé : la limite s'applique dans
+            # l'index, avant les jointures (sans lui : tri incrémental après jointure de tout
+            # le premier jour, 346 lignes au banc) ; l'étude incluse : les comptes du clerc
+            # (COUNT FILTER) se lisent dans l'index seul (6,2 ms contre 1,2 ms à 5 000 délais).
             models.Index(
-                fields=["clerc", "echeance"],
+                fields=["clerc", "echeance", "id"],
+                include=["etude"],
                 condition=models.Q(statut="ouvert"),
                 name="delai_clerc_idx",
             ),
