@@ -16,6 +16,12 @@ page : il dépend peu de la charge de la machine. Avant / après dans le même p
 lignes des quatre sections du clerc chargé sont rendues par l'ancien gabarit par ligne
 (`tests/procedures/gabarits/delais_lignes_avant.html`) et par `lignes_html`, même données,
 mêmes cellules (vérifié), temps CPU comparés.
+
+Avec `--avant-apres` : la page entière avant / après la réduction du coût fixe (session 4),
+en alternance requête par requête dans ce processus (la charge de la machine pèse pareil sur
+les deux) : avant = session réécrite à chaque page (SESSION_SAVE_EVERY_REQUEST), backend de
+Django (utilisateur puis étude), une requête par section ; après = réglages du dépôt. Mêmes
+sections vérifiées. L'index `delai_clerc_idx` est celui de la base dans les deux cas.
 """
 
 from __future__ import annotations
@@ -145,6 +151,99 @@ def comparer_rendu(utilisateur, repetitions: int) -> None:
     print(f"rapport CPU p50 avant / après : {a / b:.1f}")
 
 
+def _sections_avant(base, aujourd_hui, *, limite, seule=None, apres=None):
+    """La lecture des sections avant la session 4 : une requête par section."""
+    from django.db.models import Q
+
+    from procedures.views.delais import SECTIONS, _lignes, bornes, lignes_html
+
+    resultat = []
+    for code, titre in SECTIONS:
+        if seule is not None and code != seule:
+            continue
+        depuis, avant = bornes(aujourd_hui)[code]
+        qs = base.a_echeance(avant=avant, depuis=depuis)
+        if apres is not None:
+            jour, pk = apres
+            qs = qs.filter(Q(echeance__gt=jour) | Q(echeance=jour, id__gt=pk))
+        lignes = list(_lignes(qs)[: limite + 1])
+        suite = None
+        if len(lignes) > limite:
+            lignes = lignes[:limite]
+            suite = f"{lignes[-1].echeance.isoformat()}:{lignes[-1].pk}"
+        resultat.append(
+            {
+                "code": code,
+                "titre": titre,
+                "lignes": lignes,
+                "html": lignes_html(lignes),
+                "suite": suite,
+            }
+        )
+    return resultat
+
+
+def avant_apres(utilisateur, repetitions: int, nom: str) -> None:
+    """Page /delais/ avant / après, en alternance (voir l'en-tête) : durée, CPU, requêtes."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    from procedures.views import delais as vue
+
+    django_backend = "django.contrib.auth.backends.ModelBackend"
+    reglages_avant = {
+        "SESSION_SAVE_EVERY_REQUEST": True,
+        "AUTHENTICATION_BACKENDS": [settings.AUTHENTICATION_BACKENDS[0], django_backend],
+    }
+    sections_apres = vue.sections
+    client_apres = Client()
+    client_apres.force_login(utilisateur)
+    with override_settings(**reglages_avant):
+        client_avant = Client()
+        client_avant.force_login(utilisateur, backend=django_backend)
+
+    def page(avant: bool):
+        vue.sections = _sections_avant if avant else sections_apres
+        try:
+            if avant:
+                with override_settings(**reglages_avant):
+                    reponse = client_avant.get("/delais/")
+            else:
+                reponse = client_apres.get("/delais/")
+        finally:
+            vue.sections = sections_apres
+        assert reponse.status_code == 200
+        return reponse
+
+    a, b = page(True), page(False)
+    assert [
+        (s["code"], [d.pk for d in s["lignes"]], s["suite"]) for s in a.context["sections"]
+    ] == [(s["code"], [d.pk for d in s["lignes"]], s["suite"]) for s in b.context["sections"]], (
+        "sections différentes avant / après"
+    )
+    for _ in range(10):
+        page(True), page(False)
+    mesures = {True: ([], [], set()), False: ([], [], set())}
+    for _ in range(repetitions):
+        for avant in (True, False):
+            durees, cpu, requetes = mesures[avant]
+            with CaptureQueriesContext(connection) as q:
+                c0 = time.process_time()
+                t0 = time.perf_counter()
+                page(avant)
+                durees.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+            requetes.add(len(q.captured_queries))
+    for avant in (True, False):
+        durees, cpu, requetes = mesures[avant]
+        print(
+            f"{nom:<26} {'avant' if avant else 'après':<6} "
+            f"p50 {statistics.median(durees):6.1f} ms  "
+            f"p95 {p95(durees):6.1f} ms  CPU Django p50 {statistics.median(cpu):5.1f} ms  "
+            f"p95 {p95(cpu):5.1f} ms  requêtes {sorted(requetes)}"
+        )
+
+
 def p95(durees: list[float]) -> float:
     return statistics.quantiles(durees, n=20)[18]
 
@@ -186,6 +285,7 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=30_000)
     parser.add_argument("--ouverts", type=int, default=5_000)
     parser.add_argument("--repetitions", type=int, default=200)
+    parser.add_argument("--avant-apres", action="store_true", help="voir l'en-tête")
     args = parser.parse_args()
     setup_test_environment()
     etude = Etude.objects.order_by("id").first()
@@ -203,6 +303,11 @@ def main() -> None:
         f"clerc chargé : {n_charge}, clerc de référence : {n_reference}"
     )
     print(charge())
+    if args.avant_apres:
+        for nom, utilisateur in (("référence (50 délais)", reference), ("clerc chargé", charge_)):
+            avant_apres(utilisateur, args.repetitions, nom)
+        print(charge())
+        return
     resultats = {}
     for nom, utilisateur, adresse in (
         ("référence (50 délais)", reference, "/delais/"),
