@@ -119,18 +119,27 @@ def test_deconnexion_supprime_la_session(client, clerc):
     assert reponse.status_code == 302
 
 
-def test_utilisateur_et_etude_lus_en_une_requete(client, clerc):
-    """Le backend lit l'étude avec l'utilisateur (etude.authentification) ; un compte
-    désactivé perd sa session comme avec le backend de Django."""
+def test_utilisateur_etude_et_roles_lus_en_une_requete(client, clerc):
+    """Le backend lit l'étude et les rôles avec l'utilisateur (etude.authentification) ; un
+    rôle retiré vaut dès la page suivante ; un compte désactivé perd sa session comme avec le
+    backend de Django."""
+    from django.contrib.auth.models import Group
+
     se_connecter(client, "clerc")
     client.get(reverse("bureau"))
     with CaptureQueriesContext(connection) as requetes:
-        assert client.get(reverse("bureau")).status_code == 200
+        reponse = client.get(reverse("bureau"))
+    assert reponse.status_code == 200
+    assert reponse.wsgi_request.user.roles == ["clerc"]
     lectures = [r["sql"] for r in requetes.captured_queries]
     assert not [sql for sql in lectures if sql.startswith('SELECT "etude_etude"')]
-    assert [
-        sql for sql in lectures if 'FROM "etude_utilisateur" LEFT OUTER JOIN "etude_etude"' in sql
-    ]
+    assert not [sql for sql in lectures if 'FROM "auth_group"' in sql.split("ARRAY(")[0]]
+    (lecture,) = [sql for sql in lectures if sql.startswith('SELECT "etude_utilisateur"."id"')]
+    assert 'LEFT OUTER JOIN "etude_etude"' in lecture and "ARRAY(" in lecture
+    assert "Clerc" in reponse.content.decode()  # libellé du rôle dans l'en-tête
+    clerc.groups.remove(Group.objects.get(name="clerc"))
+    reponse = client.get(reverse("bureau"))
+    assert reponse.wsgi_request.user.roles == []
     clerc.is_active = False
     clerc.save(update_fields=["is_active"])
     reponse = client.get(reverse("bureau"))

@@ -198,14 +198,15 @@ def test_listes_bornees_et_suite_par_cle(client, clerc, procedure, settings):
 
 @pytest.mark.parametrize(
     "role, parametres, plafond",
-    [("clerc", {}, 7), ("principal_clerc", {"clerc": "tous"}, 7), ("principal_clerc", {}, 8)],
+    [("clerc", {}, 6), ("principal_clerc", {"clerc": "tous"}, 6), ("principal_clerc", {}, 7)],
 )
 def test_nombre_de_requetes_borne(
     client, django_assert_max_num_queries, role, parametres, plafond, request
 ):
-    """Session, utilisateur et son étude (une jointure), second facteur, rôles, sections (une
-    UNION ALL), comptes du clerc, abonnement ; la liste des clercs pour un principal. Plus de
-    réécriture de la session à chaque page (BEGIN, UPDATE, COMMIT) : 14 requêtes avant."""
+    """Session, utilisateur avec son étude et ses rôles (une requête), second facteur,
+    sections (une UNION ALL), comptes du clerc, abonnement ; la liste des clercs pour un
+    principal. Plus de réécriture de la session à chaque page (BEGIN, UPDATE, COMMIT) :
+    14 requêtes avant."""
     utilisateur = request.getfixturevalue(role)
     dossier = creer_dossier(acteur=utilisateur)
     procedure = creer_procedure(acteur=utilisateur, type="saisie_attribution", dossier=dossier)
