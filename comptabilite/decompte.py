@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from comptabilite.interets import POINTS_MAJORATION, debut_semestre, fin_semestre, interet_morceau
-from comptabilite.monnaie import ZERO
+from comptabilite.monnaie import ZERO, date_fr, euros
 
 # Régimes d'intérêts (miroir de grand_livre.Regime, sans importer l'ORM).
 AUCUN = "aucun"
@@ -236,6 +236,14 @@ class VersementDecompte:
     principal: Decimal
     excedent: Decimal
     annule: bool
+    # Libellé du mode (« Virement », « Répartition entre créanciers »…), rempli par
+    # `comptabilite.services.decompte_dossier` ; vide : le code du mode est montré.
+    origine: str = ""
+
+    @property
+    def par_repartition(self) -> bool:
+        """Part d'une répartition entre créanciers, passée par la répartition elle-même."""
+        return self.mode == MODE_REPARTITION
 
 
 @dataclass
@@ -267,6 +275,9 @@ class Decompte:
     solde_grand_livre: Decimal = ZERO
     erreurs: list[str] = field(default_factory=list)
     a_verifier: list[str] = field(default_factory=list)
+    # Un versement saisi à la main du même montant et à la même date qu'une part de
+    # répartition : rien n'est bloqué (ce peut être un autre paiement), le décompte le dit.
+    doubles_possibles: list[str] = field(default_factory=list)
 
     @property
     def interets_a_comptabiliser(self) -> Decimal:
@@ -281,6 +292,9 @@ class Decompte:
             return None
         return self.principal_du + self.interets_dus + self.frais_dus - self.excedent
 
+
+# Mode des versements passés par une répartition entre créanciers (ModeVersement).
+MODE_REPARTITION = "repartition"
 
 NATURES_FRAIS = ("frais", "emolument", "debours", "tva", "droit_proportionnel")
 
@@ -357,6 +371,21 @@ def etablir_decompte(
         )
         if not annule:
             d.verse += montant
+    parts_repartition = {
+        (v.date_valeur, v.montant) for v in d.versements if v.par_repartition and not v.annule
+    }
+    for v in d.versements:
+        if (
+            not v.annule
+            and not v.par_repartition
+            and (v.date_valeur, v.montant) in (parts_repartition)
+        ):
+            d.doubles_possibles.append(
+                f"Le versement de {euros(v.montant)} du {date_fr(v.date_valeur)} saisi à la main "
+                "a le même montant et la même date qu'une part de répartition entre créanciers "
+                "déjà passée au grand livre : s'il s'agit du même argent, contre-passez le "
+                "versement saisi à la main (sinon, il est déduit deux fois)."
+            )
     capitalise_calcule = ZERO
     if calcul is not None:
         d.morceaux = calcul.morceaux_visibles

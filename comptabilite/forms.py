@@ -59,7 +59,11 @@ class VersementForm(FormulaireAccessible):
         validators=[_pas_dans_le_futur],
         help_text="Jour où les fonds sont reçus : l'intérêt cesse ce jour-là sur ce qui est payé.",
     )
-    mode = forms.ChoiceField(label="Mode de paiement", choices=ModeVersement.choices)
+    # Pas « répartition » : la part d'une répartition est passée par la répartition elle-même.
+    mode = forms.ChoiceField(
+        label="Mode de paiement",
+        choices=[c for c in ModeVersement.choices if c[0] != ModeVersement.REPARTITION],
+    )
     reference = forms.CharField(
         label="Référence", required=False, max_length=140, help_text="N° de chèque, de virement…"
     )

@@ -5,7 +5,7 @@ dossier, avec son événement d'audit dans la même transaction (STYLE.md, « Wh
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -111,6 +111,8 @@ def decompte_dossier(dossier: Dossier, *, le: date) -> calcul.Decompte:
         le=le, ecritures=ecritures, versements=versements, calcul=resultat, erreurs=erreurs
     )
     d.a_verifier.extend(avertissements)
+    modes = dict(ModeVersement.choices)
+    d.versements = [replace(v, origine=modes.get(v.mode, v.mode)) for v in d.versements]
     return d
 
 
@@ -360,14 +362,25 @@ def versement_enregistrer_detail(
     mode: str,
     reference: str = "",
     ligne_releve: LigneReleve | None = None,
+    depuis_repartition: bool = False,
 ) -> ResultatVersement:
-    """`versement_enregistrer`, avec l'imputation et les avertissements (tarif manquant)."""
+    """`versement_enregistrer`, avec l'imputation et les avertissements (tarif manquant).
+
+    `depuis_repartition` : seul le service de la répartition entre créanciers
+    (`procedures.services.interventions`) passe un versement de mode « répartition »."""
     _exiger_ecriture(acteur)
     _meme_etude(acteur, dossier)
     montant = _controler_montant(montant)
     date_valeur = _controler_date(date_valeur)
     if mode not in ModeVersement.values:
         raise ValidationError({"mode": "Mode de paiement inconnu."})
+    if (mode == ModeVersement.REPARTITION) != depuis_repartition:
+        raise ValidationError(
+            {
+                "mode": "La part d'une répartition entre créanciers est passée au grand livre "
+                "par la répartition elle-même (page de la procédure), pas saisie à la main."
+            }
+        )
     solde = grand_livre.verrouiller_solde(dossier)
     # Intérêts portés à jour au jour du versement (l'imputation les paie avant le principal).
     # Sans le taux de la période, on ne sait pas ce qui est dû en intérêts : le versement ne
@@ -436,7 +449,9 @@ def versement_enregistrer_detail(
         acteur=acteur,
         action="versement_enregistrer",
         libelle=(
-            f"Versement de {euros(montant)} du {date_fr(date_valeur)} : frais "
+            f"Versement de {euros(montant)} du {date_fr(date_valeur)}"
+            + (f" ({reference[:140]})" if depuis_repartition else "")
+            + " : frais "
             f"{euros(repartition.frais)}, intérêts {euros(repartition.interets)}, principal "
             f"{euros(repartition.principal)}, excédent {euros(repartition.excedent)}"
         ),
@@ -446,6 +461,7 @@ def versement_enregistrer_detail(
             "montant": str(montant),
             "date_valeur": date_valeur.isoformat(),
             "mode": mode,
+            "reference": reference[:140],
             "frais": str(repartition.frais),
             "interets": str(repartition.interets),
             "principal": str(repartition.principal),

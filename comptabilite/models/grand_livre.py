@@ -85,6 +85,9 @@ class ModeVersement(models.TextChoices):
     CHEQUE = "cheque", "Chèque"
     VIREMENT = "virement", "Virement"
     CARTE = "carte", "Carte bancaire"
+    # Part d'une répartition entre créanciers saisissants (C. civ. 2285) : créée par le
+    # service de la répartition (`procedures.services.interventions`), jamais saisie à la main.
+    REPARTITION = "repartition", "Répartition entre créanciers"
 
 
 IMMUABLE = "Le grand livre est immuable : une erreur se corrige par une contre-passation."
@@ -125,7 +128,7 @@ class Versement(LigneImmuable):
     )
     date_valeur = models.DateField("date de valeur")
     montant = models.DecimalField("montant", max_digits=14, decimal_places=2)
-    mode = models.CharField("mode", max_length=10, choices=ModeVersement.choices)
+    mode = models.CharField("mode", max_length=20, choices=ModeVersement.choices)
     reference = models.CharField("référence", max_length=140, blank=True)
     ligne_releve = models.OneToOneField(
         "comptabilite.LigneReleve",
