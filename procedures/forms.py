@@ -294,6 +294,13 @@ class InterventionForm(FormulaireAccessible):
         widget=DateInput,
         help_text="Saisie des rémunérations : un mois avant l'intervention (L212-2 al. 3).",
     )
+    dossier = forms.ModelChoiceField(
+        label="Dossier de l'étude pour ce créancier",
+        queryset=None,
+        required=False,
+        help_text="Si l'étude poursuit aussi ce débiteur pour ce créancier : ses parts des "
+        "répartitions iront au grand livre de ce dossier. Vide pour un créancier tiers.",
+    )
 
     def __init__(self, *args, procedure, **kwargs):
         kwargs.setdefault("prefix", f"i{procedure.pk}")
@@ -305,6 +312,17 @@ class InterventionForm(FormulaireAccessible):
         ).exclude(pk=procedure.dossier.creancier_id)
         if procedure.type != "saisie_remunerations":
             del self.fields["commandement_le"]
+        from dossiers.models import Dossier
+
+        self.fields["dossier"].queryset = (
+            Dossier.objects.filter(etude_id=procedure.etude_id, debiteurs=procedure.debiteur_id)
+            .exclude(pk=procedure.dossier_id)
+            .select_related("creancier")
+            .order_by("reference")
+        )
+        self.fields["dossier"].label_from_instance = lambda d: (
+            f"{d.reference} — {d.creancier.designation}"
+        )
 
 
 class InterventionDateForm(FormulaireAccessible):

@@ -47,6 +47,16 @@ class Intervention(models.Model):
     creancier = models.ForeignKey(
         Creancier, on_delete=models.PROTECT, related_name="interventions", verbose_name="créancier"
     )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dossier de l'étude",
+        help_text="Si l'étude poursuit aussi pour ce créancier : sa part de chaque répartition "
+        "est passée au grand livre de ce dossier. Vide pour un créancier tiers.",
+    )
     titre = models.CharField(
         "titre exécutoire invoqué",
         max_length=300,
@@ -87,6 +97,15 @@ class Repartition(models.Model):
     reliquat = _montant("reliquat rendu au débiteur", default=0)
     cree_par = models.ForeignKey("etude.Utilisateur", on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField(default=timezone.now)
+    # Une répartition erronée ne se modifie pas : elle est contre-passée (ses versements aux
+    # grands livres de l'étude aussi) et ne compte plus ; la juste s'arrête à nouveau.
+    contre_passee_le = models.DateTimeField("contre-passée le", null=True, blank=True)
+    contre_passee_par = models.ForeignKey(
+        "etude.Utilisateur", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motif_contre_passation = models.CharField(
+        "motif de la contre-passation", max_length=300, blank=True
+    )
 
     class Meta:
         verbose_name = "répartition"
@@ -111,6 +130,17 @@ class PartRepartition(models.Model):
     )
     creance = _montant("créance restante")
     part = _montant("part reçue")
+    # La part d'un dossier de l'étude (premier saisissant, intervenant qui est un dossier de
+    # l'étude) est un versement au grand livre de ce dossier, passé par la répartition : une
+    # part ne fait qu'un versement (rejouer le passage ne crée rien). Vide : créancier tiers,
+    # part nulle, ou répartition arrêtée avant ce passage (session 4).
+    versement = models.OneToOneField(
+        "comptabilite.Versement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="part_repartition",
+    )
 
     class Meta:
         verbose_name = "part de répartition"

@@ -9,7 +9,9 @@ from .interventions import (
     intervention_denoncer,
     intervention_former,
     intervention_inscrire,
+    repartition_contre_passer,
     repartition_effectuer,
+    repartition_passer_au_grand_livre,
 )
 from .logement import (
     clause_resolutoire_abandonner,
@@ -129,7 +131,9 @@ __all__ = [
     "intervention_inscrire",
     "procedure_ouvrir",
     "regle_approbation_definir",
+    "repartition_contre_passer",
     "repartition_effectuer",
+    "repartition_passer_au_grand_livre",
     "creance_du_saisissant",
     "saisie_attribution_abandonner",
     "saisie_attribution_constater_paiement",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from dossiers.models import Creancier
 from etude.audit import evenement_enregistrer
@@ -53,11 +55,28 @@ def intervention_former(
     montant: Decimal,
     acte_le: datetime,
     commandement_le: date | None = None,
+    dossier=None,
 ) -> Intervention:
     """Un autre créancier se joint à la saisie : opposition (saisie-vente, L221-1 al. 2,
-    R221-41, R221-42) ou intervention (saisie des rémunérations, L212-2 al. 3, R212-1-17)."""
+    R221-41, R221-42) ou intervention (saisie des rémunérations, L212-2 al. 3, R212-1-17).
+
+    `dossier` : le dossier de l'étude de ce créancier contre ce débiteur, si l'étude le
+    poursuit aussi ; ses parts des répartitions vont alors à son grand livre. Vide pour un
+    créancier tiers (ses parts ne touchent aucun grand livre de l'étude)."""
     exiger_ecriture(acteur)
-    meme_etude(acteur, procedure, creancier)
+    meme_etude(acteur, procedure, creancier, dossier)
+    if dossier is not None:
+        if dossier.pk == procedure.dossier_id:
+            raise RegleMetier(
+                "Ce dossier est celui du premier saisissant : il ne peut intervenir dans sa "
+                "propre saisie."
+            )
+        if dossier.creancier_id != creancier.pk:
+            raise RegleMetier(
+                f"Le dossier {dossier.reference} n'est pas celui de {creancier.designation}."
+            )
+        if not dossier.debiteurs.filter(pk=procedure.debiteur_id).exists():
+            raise RegleMetier(f"Le dossier {dossier.reference} ne poursuit pas le débiteur saisi.")
     _verifier_montant(montant, "La créance déclarée")
     if not titre.strip():
         raise RegleMetier("CPCE R221-42 : l'acte indique le titre exécutoire invoqué.")
@@ -106,6 +125,7 @@ def intervention_former(
         etude_id=procedure.etude_id,
         procedure_id=procedure.pk,
         creancier=creancier,
+        dossier=dossier,
         titre=titre.strip(),
         montant=montant,
         commandement_le=commandement_le,
@@ -132,6 +152,7 @@ def intervention_former(
         apres={
             "procedure": procedure.pk,
             "creancier": creancier.pk,
+            "dossier": dossier.pk if dossier is not None else None,
             "montant": str(montant),
             "acte_le": acte_le.isoformat(),
         },
@@ -246,26 +267,31 @@ def participants(procedure, *, le: date) -> list[tuple[object, Intervention | No
 
 
 def deja_reparti(procedure) -> Decimal:
-    return Repartition.objects.filter(procedure_id=procedure.pk).aggregate(s=Sum("montant"))[
-        "s"
-    ] or Decimal("0.00")
+    return Repartition.objects.filter(
+        procedure_id=procedure.pk, contre_passee_le__isnull=True
+    ).aggregate(s=Sum("montant"))["s"] or Decimal("0.00")
 
 
-def _deja_recu(procedure, intervention) -> Decimal:
-    parts = PartRepartition.objects.filter(repartition__procedure_id=procedure.pk)
+def _deja_recu(procedure, intervention, *, hors_grand_livre: bool = False) -> Decimal:
+    parts = PartRepartition.objects.filter(
+        repartition__procedure_id=procedure.pk, repartition__contre_passee_le__isnull=True
+    )
     parts = (
         parts.filter(intervention=intervention)
         if intervention
         else parts.filter(intervention__isnull=True)
     )
+    if hors_grand_livre:
+        parts = parts.filter(versement__isnull=True)
     return parts.aggregate(s=Sum("part"))["s"] or ZERO
 
 
 def creance_du_saisissant(procedure, *, le: date) -> Decimal:
     """Créance restante du premier saisissant au `le` : le reste dû du décompte du dossier
-    (principal, intérêts, frais, moins les versements du grand livre), moins ses parts des
-    répartitions déjà faites dans cette procédure (elles ne sont pas passées au grand livre,
-    comme les parts des intervenants sont déduites de leur créance déclarée)."""
+    (principal, intérêts, frais, moins les versements du grand livre, dont ses parts des
+    répartitions passées au grand livre), moins ses parts qui n'y sont pas (répartitions
+    arrêtées avant la session 4 : elles se déduisent comme les parts des intervenants de
+    leur créance déclarée)."""
     from comptabilite.services import decompte_dossier
 
     decompte = decompte_dossier(procedure.dossier, le=le)
@@ -274,7 +300,112 @@ def creance_du_saisissant(procedure, *, le: date) -> Decimal:
             "La créance restante du premier saisissant se lit au décompte du dossier, "
             f"incomplet au {le:%d/%m/%Y} : " + " ; ".join(decompte.erreurs)
         )
-    return max(ZERO, decompte.total_du - _deja_recu(procedure, None))
+    return max(ZERO, decompte.total_du - _deja_recu(procedure, None, hors_grand_livre=True))
+
+
+def _reference(repartition: Repartition, procedure) -> str:
+    return (
+        f"Répartition n° {repartition.pk} du {repartition.le:%d/%m/%Y} "
+        f"({procedure.get_type_display().lower()})"
+    )
+
+
+@transaction.atomic
+def repartition_passer_au_grand_livre(*, acteur: Utilisateur, repartition: Repartition) -> list:
+    """Passe la part de chaque dossier de l'étude (le premier saisissant ; un intervenant
+    dont l'intervention désigne un dossier de l'étude) comme versement de mode
+    « répartition » au grand livre de ce dossier, imputé par le service des versements
+    (frais, intérêts, principal ; C. civ. 1343-1). Les parts des créanciers tiers ne
+    touchent aucun grand livre de l'étude. Idempotent : une part ne fait qu'un versement
+    (clé `PartRepartition.versement`, unique) ; rejouer ne crée rien. Appelé par
+    `repartition_effectuer` dans sa transaction."""
+    from comptabilite.models import ModeVersement
+    from comptabilite.services import versement_enregistrer_detail
+
+    exiger_ecriture(acteur)
+    meme_etude(acteur, repartition)
+    repartition = Repartition.objects.select_for_update().get(pk=repartition.pk)
+    if repartition.contre_passee_le is not None:
+        raise RegleMetier("Cette répartition est contre-passée : rien n'est passé.")
+    procedure = repartition.procedure
+    parts = (
+        PartRepartition.objects.select_for_update(of=("self",))
+        .filter(repartition=repartition, versement__isnull=True, part__gt=0)
+        .select_related("intervention__dossier", "creancier")
+        .order_by("id")
+    )
+    versements = []
+    for p in parts:
+        dossier = procedure.dossier if p.intervention_id is None else p.intervention.dossier
+        if dossier is None:
+            continue  # créancier tiers : hors de nos grands livres
+        try:
+            versement = versement_enregistrer_detail(
+                acteur=acteur,
+                dossier=dossier,
+                montant=p.part,
+                date_valeur=repartition.le,
+                mode=ModeVersement.REPARTITION,
+                reference=_reference(repartition, procedure),
+                depuis_repartition=True,
+            ).versement
+        except ValidationError as refus:
+            raise RegleMetier(
+                f"La part de {p.creancier.designation} ({p.part} €) ne peut être passée au "
+                f"grand livre du dossier {dossier.reference} : " + " ".join(refus.messages)
+            ) from None
+        p.versement = versement
+        p.save(update_fields=["versement"])
+        versements.append(versement)
+    return versements
+
+
+@transaction.atomic
+def repartition_contre_passer(
+    *, acteur: Utilisateur, repartition: Repartition, motif: str
+) -> Repartition:
+    """Une répartition erronée ne se modifie pas : ses versements aux grands livres de
+    l'étude sont contre-passés (`ecriture_contre_passer`, toutes leurs imputations), elle
+    est marquée contre-passée (ni ses sommes ni ses parts ne comptent plus) ; la
+    répartition juste s'arrête ensuite à nouveau."""
+    from comptabilite.services import ecriture_contre_passer
+
+    exiger_ecriture(acteur)
+    meme_etude(acteur, repartition)
+    motif = (motif or "").strip()
+    if not motif:
+        raise RegleMetier("Indiquez le motif de la contre-passation de la répartition.")
+    repartition = Repartition.objects.select_for_update().get(pk=repartition.pk)
+    if repartition.contre_passee_le is not None:
+        raise RegleMetier("Cette répartition est déjà contre-passée.")
+    contre_passes = []
+    for p in repartition.parts.filter(versement__isnull=False).order_by("id"):
+        ecriture = p.versement.ecritures.exclude(nature="contre_passation").order_by("id").first()
+        if ecriture is not None and not ecriture.contre_passations.exists():
+            ecriture_contre_passer(
+                acteur=acteur,
+                ecriture=ecriture,
+                motif=f"{_reference(repartition, repartition.procedure)} contre-passée : {motif}",
+            )
+            contre_passes.append(p.versement_id)
+    repartition.contre_passee_le = timezone.now()
+    repartition.contre_passee_par = acteur
+    repartition.motif_contre_passation = motif[:300]
+    repartition.save(
+        update_fields=["contre_passee_le", "contre_passee_par", "motif_contre_passation"]
+    )
+    procedure = repartition.procedure
+    evenement_enregistrer(
+        etude_id=repartition.etude_id,
+        acteur=acteur,
+        action="repartition_contre_passer",
+        libelle=f"Contre-passation de la répartition du {repartition.le:%d/%m/%Y} "
+        f"({repartition.montant} €) : {motif}"[:300],
+        objet=repartition,
+        dossier=procedure.dossier,
+        apres={"versements_contre_passes": contre_passes, "motif": motif},
+    )
+    return repartition
 
 
 @transaction.atomic
@@ -347,6 +478,9 @@ def repartition_effectuer(
             for p in parts
         ]
     )
+    # La part de chaque dossier de l'étude devient un versement à son grand livre, dans
+    # cette transaction (rien de passé à moitié si un grand livre refuse).
+    versements = repartition_passer_au_grand_livre(acteur=acteur, repartition=repartition)
     if procedure.type == "saisie_remunerations":
         # R212-1-23 : chaque mois s'il n'y a qu'un créancier, au moins toutes les six
         # semaines s'il y en a plusieurs.
@@ -371,6 +505,7 @@ def repartition_effectuer(
             "montant": str(montant),
             "parts": [[p.cle[0].pk, str(p.creance), str(p.part)] for p in parts],
             "reliquat": str(reliquat),
+            "versements": [v.pk for v in versements],
         },
     )
     return repartition

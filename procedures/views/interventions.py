@@ -45,6 +45,7 @@ def intervention_former(request, pk: int):
                 montant=donnees["montant"],
                 acte_le=donnees["acte_le"],
                 commandement_le=donnees.get("commandement_le"),
+                dossier=donnees.get("dossier"),
             )
         except REFUS as erreur:
             _erreur_sur_formulaire(formulaire, erreur)

@@ -250,13 +250,17 @@ def _contexte_interventions(request, procedure) -> dict:
     )
 
     aujourd_hui = timezone.localdate()
-    interventions = list(procedure.interventions.select_related("creancier", "procedure"))
+    interventions = list(
+        procedure.interventions.select_related("creancier", "procedure", "dossier")
+    )
     for intervention in interventions:
         intervention.caduque = intervention_caduque(
             intervention, le=aujourd_hui, calendrier=procedure.etude.calendrier
         )
     repartitions = list(
-        procedure.repartitions.prefetch_related("parts__creancier").order_by("le", "id")
+        procedure.repartitions.prefetch_related(
+            "parts__creancier", "parts__intervention", "parts__versement__dossier"
+        ).order_by("le", "id")
     )
     ecrire = request.user.peut_ecrire and not procedure.est_close
     try:
