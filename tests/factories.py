@@ -183,11 +183,12 @@ def creer_titre_comptable(*, acteur: Utilisateur, montant: Decimal = Decimal("42
     }
     creancier = titre.pop("creancier", None) or creer_creancier(etude=etude)
     nature = titre.pop("nature_dossier", "loyers")
+    debiteurs = titre.pop("debiteurs", None) or [creer_debiteur(etude=etude)]
     valeurs.update(titre)
     return dossier_ouvrir(
         acteur=acteur,
         creancier=creancier,
-        debiteurs=[creer_debiteur(etude=etude)],
+        debiteurs=debiteurs,
         dossier=DonneesDossier(nature=nature, montant_principal=montant),
         titre=DonneesTitre(**valeurs),
     )

@@ -73,8 +73,12 @@ def _dossier(clerc, creance: str):
 @pytest.fixture
 def saisie(clerc):
     # Créance restante du premier saisissant au décompte : 1 600 + 800 = 2 400 €.
+    return _saisie(clerc, "2400.00")
+
+
+def _saisie(clerc, creance: str):
     procedure = creer_procedure(
-        acteur=clerc, type="saisie_remunerations", dossier=_dossier(clerc, "2400.00")
+        acteur=clerc, type="saisie_remunerations", dossier=_dossier(clerc, creance)
     )
     services.saisie_remunerations_signifier_commandement(
         acteur=clerc, procedure=procedure, le=paris(2026, 1, 5)
@@ -388,3 +392,244 @@ def test_deux_interventions_le_meme_jour_ont_chacune_leur_delai(clerc, saisie, a
     assert statuts == {premiere.pk: "respecte", seconde.pk: "ouvert"}
     services.intervention_denoncer(acteur=clerc, intervention=seconde, le=paris(2026, 2, 26))
     assert set(delais.values_list("statut", flat=True)) == {"respecte"}
+
+
+# --- Parts des dossiers de l'étude passées au grand livre (session 4) ------------------------
+
+
+def _decompte_du(dossier, le):
+    from comptabilite.services import decompte_dossier
+
+    return decompte_dossier(dossier, le=le).total_du
+
+
+def _verifier_grand_livre(dossier, versement):
+    """Solde en cache égal au recalcul, et les imputations du versement égales à son montant."""
+    from comptabilite import grand_livre
+
+    assert grand_livre.verifier_solde(dossier.pk) == {}
+    credits = sum(e.montant for e in versement.ecritures.filter(sens="credit"))
+    assert credits == versement.montant
+
+
+def _dossier_du_meme_debiteur(clerc, procedure, creancier, creance: str):
+    """Un autre dossier de l'étude contre le débiteur saisi : titre sans intérêts,
+    `creance` - 800 € de principal et 800 € de frais alloués."""
+    return creer_titre_comptable(
+        acteur=clerc,
+        montant=D(creance) - D("800.00"),
+        type_interets="aucun",
+        creancier=creancier,
+        debiteurs=[procedure.debiteur],
+    )
+
+
+def _vente_repartie(clerc, vente, autre):
+    opposition = services.intervention_former(
+        acteur=clerc,
+        procedure=vente,
+        creancier=autre,
+        titre="Jugement du TJ de Lyon du 3 novembre 2025",
+        montant=D("1500.00"),
+        acte_le=paris(2026, 3, 16),
+    )
+    services.intervention_denoncer(
+        acteur=clerc, intervention=opposition, le=paris(2026, 3, 16, 15)
+    )
+    services.saisie_vente_realiser_vente_amiable(
+        acteur=clerc, procedure=vente, le=date(2026, 4, 8)
+    )
+    return services.repartition_effectuer(
+        acteur=clerc, procedure=vente, le=date(2026, 4, 10), montant=D("900.00")
+    )
+
+
+def test_part_du_saisissant_versee_au_grand_livre_imputee_et_non_doublee(clerc, vente, autre):
+    from comptabilite.models import Ecriture, Versement
+    from comptabilite.services import decompte_dossier
+
+    dossier = vente.dossier
+    assert _decompte_du(dossier, date(2026, 4, 10)) == D("3000.00")
+    repartition = _vente_repartie(clerc, vente, autre)
+    # 900 € pour 3 000 et 1 500 (4 500) : 600 et 300.
+    saisissant, tiers = repartition.parts.all()
+    assert (saisissant.part, tiers.part) == (D("600.00"), D("300.00"))
+    # La part du dossier de l'étude est un versement « répartition » à son grand livre, daté
+    # du jour de la répartition ; le créancier tiers (sans dossier) ne touche aucun grand livre.
+    versement = saisissant.versement
+    assert (versement.dossier_id, versement.montant, versement.date_valeur, versement.mode) == (
+        dossier.pk,
+        D("600.00"),
+        date(2026, 4, 10),
+        "repartition",
+    )
+    assert versement.reference == f"Répartition n° {repartition.pk} du 10/04/2026 (saisie-vente)"
+    assert tiers.versement is None
+    assert Versement.objects.count() == 1
+    # Imputé par le service des versements : les frais d'abord (800 € dus), rien au principal.
+    imputations = {e.poste: e.montant for e in versement.ecritures.all()}
+    assert imputations == {"frais": D("600.00")}
+    _verifier_grand_livre(dossier, versement)
+    # Le décompte baisse d'autant, montre l'origine, et la créance du saisissant n'est plus
+    # déduite deux fois : 3 000 - 600 = 2 400 €.
+    decompte = decompte_dossier(dossier, le=date(2026, 4, 10))
+    assert decompte.total_du == D("2400.00")
+    (ligne,) = decompte.versements
+    assert (ligne.origine, ligne.par_repartition, ligne.frais) == (
+        "Répartition entre créanciers",
+        True,
+        D("600.00"),
+    )
+    assert services.creance_du_saisissant(vente, le=date(2026, 4, 10)) == D("2400.00")
+    # Audit comme tout versement, avec son origine ; la répartition nomme le versement.
+    audit = Evenement.objects.get(action="versement_enregistrer")
+    assert f"Répartition n° {repartition.pk}" in audit.libelle
+    assert audit.apres["mode"] == "repartition"
+    assert Evenement.objects.get(action="repartition_effectuer").apres["versements"] == [
+        versement.pk
+    ]
+    # Rejouer le passage au grand livre ne crée rien.
+    ecritures = Ecriture.objects.count()
+    assert services.repartition_passer_au_grand_livre(acteur=clerc, repartition=repartition) == []
+    assert (Versement.objects.count(), Ecriture.objects.count()) == (1, ecritures)
+    assert _decompte_du(dossier, date(2026, 4, 10)) == D("2400.00")
+
+
+def test_parts_des_remunerations_aux_deux_dossiers_de_l_etude(clerc, autre):
+    saisie = _saisie(clerc, "3000.00")
+    dossier_autre = _dossier_du_meme_debiteur(clerc, saisie, autre, "1150.00")
+    intervention = services.intervention_former(
+        acteur=clerc,
+        procedure=saisie,
+        creancier=autre,
+        titre="Jugement du tribunal judiciaire de Lyon du 3 novembre 2025",
+        montant=D("1150.00"),
+        acte_le=paris(2026, 2, 23),
+        commandement_le=date(2026, 1, 20),
+        dossier=dossier_autre,
+    )
+    services.intervention_denoncer(acteur=clerc, intervention=intervention, le=paris(2026, 2, 25))
+    services.intervention_inscrire(acteur=clerc, intervention=intervention, le=date(2026, 2, 25))
+    services.saisie_remunerations_enregistrer_versement(
+        acteur=clerc, procedure=saisie, le=date(2026, 3, 5), montant=D("412.50")
+    )
+    repartition = services.repartition_effectuer(
+        acteur=clerc, procedure=saisie, le=date(2026, 3, 6), montant=D("412.50")
+    )
+    # 412,50 € pour 3 000 et 1 150 (4 150) : 298,1927… -> 298,19 ; 114,3072… -> 114,30, plus
+    # le centime restant au plus fort reste -> 114,31.
+    premier, second = repartition.parts.all()
+    assert (premier.part, second.part) == (D("298.19"), D("114.31"))
+    assert (premier.versement.dossier_id, premier.versement.montant) == (
+        saisie.dossier_id,
+        D("298.19"),
+    )
+    assert (second.versement.dossier_id, second.versement.montant) == (
+        dossier_autre.pk,
+        D("114.31"),
+    )
+    _verifier_grand_livre(saisie.dossier, premier.versement)
+    _verifier_grand_livre(dossier_autre, second.versement)
+    assert _decompte_du(saisie.dossier, date(2026, 3, 6)) == D("2701.81")
+    assert _decompte_du(dossier_autre, date(2026, 3, 6)) == D("1035.69")
+    # La créance de l'intervenant reste sa créance déclarée moins ce qu'il a reçu ; celle du
+    # saisissant est lue au décompte, sa part n'est plus retranchée une seconde fois.
+    assert services.creance_du_saisissant(saisie, le=date(2026, 3, 6)) == D("2701.81")
+
+
+def test_intervention_d_un_dossier_qui_n_est_pas_celui_du_creancier_refusee(clerc, saisie, autre):
+    troisieme = creer_creancier(etude=clerc.etude, raison_sociale="Énergie du Sud SA")
+    dossier_troisieme = _dossier_du_meme_debiteur(clerc, saisie, troisieme, "1150.00")
+    with pytest.raises(RegleMetier, match="n'est pas celui de"):
+        _intervenir_avec(clerc, saisie, autre, dossier_troisieme)
+    with pytest.raises(RegleMetier, match="premier saisissant"):
+        _intervenir_avec(clerc, saisie, saisie.dossier.creancier, saisie.dossier)
+    ailleurs = creer_titre_comptable(acteur=clerc, creancier=autre, type_interets="aucun")
+    with pytest.raises(RegleMetier, match="ne poursuit pas le débiteur saisi"):
+        _intervenir_avec(clerc, saisie, autre, ailleurs)
+
+
+def _intervenir_avec(clerc, saisie, creancier, dossier):
+    return services.intervention_former(
+        acteur=clerc,
+        procedure=saisie,
+        creancier=creancier,
+        titre="Jugement",
+        montant=D("1150.00"),
+        acte_le=paris(2026, 2, 23),
+        commandement_le=date(2026, 1, 20),
+        dossier=dossier,
+    )
+
+
+def test_versement_manuel_du_meme_montant_le_meme_jour_accepte_et_signale(
+    client, clerc, vente, autre
+):
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from comptabilite.services import decompte_dossier, versement_enregistrer
+
+    _vente_repartie(clerc, vente, autre)
+    # Le mode « répartition » ne se saisit pas à la main.
+    with pytest.raises(ValidationError, match="par la répartition elle-même"):
+        versement_enregistrer(
+            acteur=clerc,
+            dossier=vente.dossier,
+            montant=D("600.00"),
+            date_valeur=date(2026, 4, 10),
+            mode="repartition",
+        )
+    # Un virement du même montant le même jour : rien n'est bloqué (un autre paiement est
+    # possible), mais le décompte montre les deux origines et le signale.
+    versement_enregistrer(
+        acteur=clerc,
+        dossier=vente.dossier,
+        montant=D("600.00"),
+        date_valeur=date(2026, 4, 10),
+        mode="virement",
+        reference="VIR-123",
+    )
+    decompte = decompte_dossier(vente.dossier, le=date(2026, 4, 10))
+    assert decompte.total_du == D("1800.00")
+    assert [v.origine for v in decompte.versements] == ["Répartition entre créanciers", "Virement"]
+    (signal,) = decompte.doubles_possibles
+    assert "600,00 € du 10/04/2026 saisi à la main" in signal
+    client.force_login(clerc)
+    page = client.get(
+        reverse("comptabilite_decompte", args=[vente.dossier.reference])
+    ).content.decode()
+    assert '<th scope="col">Origine</th>' in page
+    assert "<strong>Répartition entre créanciers</strong>" in page
+    assert "Virement · VIR-123" in page
+    assert "contre-passez le versement saisi à la main" in page
+
+
+def test_repartition_corrigee_par_contre_passation(clerc, vente, autre):
+    from comptabilite import grand_livre
+    from comptabilite.models import Versement
+
+    repartition = _vente_repartie(clerc, vente, autre)
+    versement = repartition.parts.get(intervention__isnull=True).versement
+    with pytest.raises(RegleMetier, match="motif"):
+        services.repartition_contre_passer(acteur=clerc, repartition=repartition, motif=" ")
+    services.repartition_contre_passer(
+        acteur=clerc, repartition=repartition, motif="Prix de vente erroné (950 €)"
+    )
+    # Le versement reste, ses imputations sont contre-passées : le décompte revient à 3 000 €.
+    assert Versement.objects.filter(pk=versement.pk).exists()
+    assert _decompte_du(vente.dossier, date(2026, 4, 10)) == D("3000.00")
+    assert grand_livre.verifier_solde(vente.dossier_id) == {}
+    assert services.creance_du_saisissant(vente, le=date(2026, 4, 10)) == D("3000.00")
+    with pytest.raises(RegleMetier, match="déjà contre-passée"):
+        services.repartition_contre_passer(acteur=clerc, repartition=repartition, motif="Encore")
+    with pytest.raises(RegleMetier, match="contre-passée"):
+        services.repartition_passer_au_grand_livre(acteur=clerc, repartition=repartition)
+    # La répartition juste : 950 € pour 3 000 et 1 500 -> 633,33 et 316,66, le centime
+    # restant au plus fort reste (0,0033 contre 0,0066) : 633,33 et 316,67.
+    juste = services.repartition_effectuer(
+        acteur=clerc, procedure=vente, le=date(2026, 4, 10), montant=D("950.00")
+    )
+    assert [p.part for p in juste.parts.all()] == [D("633.33"), D("316.67")]
+    assert _decompte_du(vente.dossier, date(2026, 4, 10)) == D("2366.67")
+    assert Evenement.objects.filter(action="repartition_contre_passer").count() == 1
