@@ -351,3 +351,18 @@ class RepartitionForm(FormulaireAccessible):
     def __init__(self, *args, procedure, **kwargs):
         kwargs.setdefault("prefix", f"r{procedure.pk}")
         super().__init__(*args, **kwargs)
+
+
+class RepartitionContrePasserForm(FormulaireAccessible):
+    """Contre-passer une répartition erronée : ses versements aux grands livres de l'étude
+    sont contre-passés, elle ne compte plus ; la juste s'arrête ensuite à nouveau."""
+
+    motif = forms.CharField(
+        label="Motif de la contre-passation",
+        max_length=300,
+        error_messages={"required": "Indiquez le motif de la contre-passation."},
+    )
+
+    def __init__(self, *args, repartition, **kwargs):
+        kwargs.setdefault("prefix", f"rc{repartition.pk}")
+        super().__init__(*args, **kwargs)

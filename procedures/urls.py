@@ -34,6 +34,11 @@ urlpatterns = [
         name="procedure_repartition",
     ),
     path(
+        "repartitions/<int:pk>/contre-passer/",
+        views.repartition_contre_passer,
+        name="repartition_contre_passer",
+    ),
+    path(
         "interventions/<int:pk>/denoncer/",
         views.intervention_denoncer,
         name="intervention_denoncer",

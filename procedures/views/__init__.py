@@ -12,6 +12,7 @@ from .interventions import (
     intervention_denoncer,
     intervention_former,
     intervention_inscrire,
+    repartition_contre_passer,
     repartition_effectuer,
 )
 from .procedures import (
@@ -36,5 +37,6 @@ __all__ = [
     "procedure_detail",
     "procedure_etape",
     "procedure_ouvrir",
+    "repartition_contre_passer",
     "repartition_effectuer",
 ]

@@ -11,8 +11,13 @@ from django.views.decorators.http import require_POST
 from etude.views import ecriture_requise
 
 from .. import services
-from ..forms import InterventionDateForm, InterventionForm, RepartitionForm
-from ..models import Intervention
+from ..forms import (
+    InterventionDateForm,
+    InterventionForm,
+    RepartitionContrePasserForm,
+    RepartitionForm,
+)
+from ..models import Intervention, Repartition
 from .procedures import REFUS, _contexte_page, _erreur_sur_formulaire, procedure_de
 
 TYPES = {"saisie_vente", "saisie_remunerations"}
@@ -113,3 +118,29 @@ def repartition_effectuer(request, pk: int):
             messages.success(request, "Répartition enregistrée.")
             return redirect(_page(procedure))
     return _reafficher(request, procedure, formulaire_repartition=formulaire)
+
+
+@require_POST
+@ecriture_requise
+def repartition_contre_passer(request, pk: int):
+    repartition = get_object_or_404(
+        Repartition.objects.filter(etude_id=request.user.etude_id), pk=pk
+    )
+    procedure = procedure_de(request, repartition.procedure_id)
+    formulaire = RepartitionContrePasserForm(request.POST, repartition=repartition)
+    if formulaire.is_valid():
+        try:
+            services.repartition_contre_passer(
+                acteur=request.user,
+                repartition=repartition,
+                motif=formulaire.cleaned_data["motif"],
+            )
+        except REFUS as erreur:
+            _erreur_sur_formulaire(formulaire, erreur)
+        else:
+            messages.success(
+                request, "Répartition contre-passée ; ses versements aux grands livres aussi."
+            )
+            return redirect(_page(procedure))
+    messages.error(request, " ".join(formulaire.non_field_errors()) or "Indiquez le motif.")
+    return _reafficher(request, procedure)

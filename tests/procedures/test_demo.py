@@ -68,9 +68,9 @@ def test_les_procedures_passent_par_les_services_et_la_nuit():
     assert en_attente.get().transition == "dresser_pv_expulsion"
     # Une opposition en saisie-vente, une intervention en saisie des rémunérations, et leurs
     # répartitions par contribution (C. civ. 2285) : la créance du premier saisissant est
-    # celle du décompte du dossier au jour de la répartition (dates relatives au jour de la
-    # démo : chiffres calculés à la main dans test_interventions.py), celle de l'autre
-    # créancier sa créance déclarée ; 4 200 € et 825 € répartis en entier.
+    # celle du décompte du dossier au jour de la répartition, avant sa part (dates relatives
+    # au jour de la démo : chiffres calculés à la main dans test_interventions.py), celle de
+    # l'autre créancier sa créance déclarée ; 4 200 € et 825 € répartis en entier.
     assert Intervention.objects.count() == 2
     for type_, montant, declaree in (
         ("saisie_vente", "4200.00", "4380.00"),
@@ -79,7 +79,10 @@ def test_les_procedures_passent_par_les_services_et_la_nuit():
         repartition = Repartition.objects.get(procedure__type=type_)
         premier, autre = repartition.parts.order_by("id")
         decompte = decompte_dossier(repartition.procedure.dossier, le=repartition.le)
-        assert premier.creance == decompte.total_du > 0
+        # Sa part est passée au grand livre du dossier (versement « répartition ») : le
+        # décompte du jour l'a déjà déduite.
+        assert premier.versement.montant == premier.part
+        assert premier.creance == decompte.total_du + premier.part > premier.part
         assert autre.creance == Decimal(declaree)
         assert premier.part + autre.part == Decimal(montant) == repartition.montant
 

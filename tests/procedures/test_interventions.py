@@ -633,3 +633,27 @@ def test_repartition_corrigee_par_contre_passation(clerc, vente, autre):
     assert [p.part for p in juste.parts.all()] == [D("633.33"), D("316.67")]
     assert _decompte_du(vente.dossier, date(2026, 4, 10)) == D("2366.67")
     assert Evenement.objects.filter(action="repartition_contre_passer").count() == 1
+
+
+def test_page_de_la_procedure_montre_le_versement_et_contre_passe(client, clerc, vente, autre):
+    from django.urls import reverse
+
+    repartition = _vente_repartie(clerc, vente, autre)
+    client.force_login(clerc)
+    adresse = reverse("procedure_detail", args=[vente.pk])
+    page = client.get(adresse).content.decode()
+    assert f'versement au grand livre du dossier <a href="/dossiers/{vente.dossier.reference}' in (
+        page
+    )
+    assert "créancier tiers, hors de nos grands livres" in page
+    action = reverse("repartition_contre_passer", args=[repartition.pk])
+    reponse = client.post(action, {f"rc{repartition.pk}-motif": ""})
+    assert reponse.status_code == 400
+    repartition.refresh_from_db()
+    assert repartition.contre_passee_le is None
+    reponse = client.post(action, {f"rc{repartition.pk}-motif": "Prix erroné"})
+    assert reponse.status_code == 302
+    page = client.get(adresse).content.decode()
+    assert "contre-passée le" in page and "Prix erroné" in page
+    # 3 000 € de nouveau au décompte : le versement est annulé.
+    assert "premier saisissant, au décompte du jour : <strong>3\u202f000,00\u00a0EUR" in page
