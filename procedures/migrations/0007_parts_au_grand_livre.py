@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('comptabilite', '0013_mode_repartition'),
         ('dossiers', '0010_email_debiteur_premier_idx'),
-        ('procedures', '0005_delai_par_intervention'),
+        ('procedures', '0006_index_clerc_echeance_id'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
