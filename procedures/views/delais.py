@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import connections
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -143,7 +144,12 @@ def sections(base, aujourd_hui: date, *, limite: int, seule=None, apres=None) ->
             jour, pk = apres
             qs = qs.filter(Q(echeance__gt=jour) | Q(echeance=jour, id__gt=pk))
         parties.append(_lignes(qs)[: limite + 1])
-    requete = parties[0].union(*parties[1:], all=True) if len(parties) > 1 else parties[0]
+    if len(parties) > 1 and connections[base.db].features.supports_slicing_ordering_in_compound:
+        requete = parties[0].union(*parties[1:], all=True)
+    else:
+        # SQLite (base embarquée de la démonstration) refuse LIMIT dans les membres d'une
+        # UNION : une requête par section, même résultat.
+        requete = [d for partie in parties for d in partie]
     par_section = {code: [] for code, _ in codes}
     for d in sorted(requete, key=lambda d: (d.echeance, d.pk)):
         par_section[_section_de(d.echeance, b)].append(d)

@@ -306,6 +306,24 @@ def test_sections_en_une_requete_comme_une_par_section(clerc, procedure, limite)
             )
 
 
+def test_sections_sans_union_limitee_base_embarquee(clerc, procedure, monkeypatch):
+    """Une base qui refuse LIMIT dans les membres d'une UNION (SQLite, base de la démo :
+    « LIMIT/OFFSET not allowed in subqueries of compound statements », page en 500) : une
+    requête par section, mêmes lignes et mêmes suites."""
+    creer_delais(
+        procedure,
+        [date(2026, 5, 1), date(2026, 6, 11), date(2026, 6, 12), date(2026, 6, 14)] * 2,
+    )
+    base = Delai.objects.pour(clerc).ouverts().du_clerc(clerc)
+    attendu = _sections_une_requete_par_section(base, AUJOURD_HUI, limite=1)
+    monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+    with CaptureQueriesContext(connection) as requetes:
+        obtenu = delais_vues.sections(base, AUJOURD_HUI, limite=1)
+    assert all("UNION" not in q["sql"] for q in requetes.captured_queries)
+    assert len(requetes.captured_queries) == 4
+    assert [(s["code"], [d.pk for d in s["lignes"]], s["suite"]) for s in obtenu] == attendu
+
+
 def test_bureau_comptes_et_premieres_lignes(client, clerc, procedure):
     creer_delais(procedure, [date(2026, 6, 1), date(2026, 6, 12), date(2026, 6, 13)])
     creer_delais(procedure, [date(2026, 7, 1)], code="sa_contestation")
