@@ -45,12 +45,28 @@ def rechercher(qs: QuerySet, terme: str, *, limite: int = 20) -> list:
 
     Accents et casse ignorés (texte normalisé). Sur PostgreSQL, un début de mot et une
     faute de frappe sont tolérés. `qs` est déjà cloisonné à l'étude de l'utilisateur.
+
+    Les étapes ne lisent que les identifiants, sans les jointures ni les préchargements
+    de `qs` ; ceux-ci ne s'appliquent qu'aux résultats, lus ensuite en une requête (plus
+    celles des préchargements). Jointe au créancier et au clerc, une étape « mot courant »
+    laissait PostgreSQL parcourir les dossiers créancier par créancier au lieu de les lire
+    du plus récent au plus ancien : 6 à 9 s pour « Richard » à 1 M dossiers et 50
+    résultats (la page de recherche), contre 35 ms sans jointure.
     """
     texte = normaliser_recherche(terme)
     mots = texte.split()
     if not mots or limite <= 0:
         return []
-    resultats: list = []
+    ids = _rechercher_ids(qs.select_related(None).prefetch_related(None), mots, limite)
+    if not ids:
+        return []
+    par_id = {dossier.pk: dossier for dossier in qs.filter(pk__in=ids).order_by()}
+    return [par_id[i] for i in ids if i in par_id]
+
+
+def _rechercher_ids(qs: QuerySet, mots: list[str], limite: int) -> list[int]:
+    """Les identifiants des dossiers trouvés, dans l'ordre des étapes (voir `rechercher`)."""
+    resultats: list[int] = []
     vus: set[int] = set()
 
     def completer(sous_qs) -> None:
@@ -59,9 +75,9 @@ def rechercher(qs: QuerySet, terme: str, *, limite: int = 20) -> list:
             return
         if vus:
             sous_qs = sous_qs.exclude(pk__in=vus)
-        for dossier in sous_qs[:reste]:
-            vus.add(dossier.pk)
-            resultats.append(dossier)
+        for pk in sous_qs.values_list("pk", flat=True)[:reste]:
+            vus.add(pk)
+            resultats.append(pk)
 
     if len(mots) == 1:
         for filtre in _filtres_reference(mots[0]):

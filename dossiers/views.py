@@ -81,7 +81,9 @@ def dossier_liste(request):
 @login_required
 def dossier_recherche(request):
     terme = request.GET.get("q", "").strip()[:100]
-    qs = _dossiers(request.user).select_related("creancier", "clerc").prefetch_related("debiteurs")
+    # `rechercher` cherche sans jointure puis lit les seuls résultats avec ce que la ligne
+    # affiche (créancier et clerc joints, débiteurs en une requête : `pour_liste`).
+    qs = pour_liste(_dossiers(request.user))
     if request.htmx:
         resultats = rechercher(qs, terme, limite=RESULTATS_RAPIDES) if terme else []
         if not terme:

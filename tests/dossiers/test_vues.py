@@ -205,6 +205,36 @@ def test_la_page_de_recherche_fait_le_meme_nombre_de_requetes_pour_2_et_12_resul
     assert apres == avant
 
 
+@pytest.mark.parametrize("seuil", [0.0, None], ids=["mot courant", "seuil par defaut"])
+def test_la_page_de_recherche_cherche_sans_jointure(client_clerc, clerc, monkeypatch, seuil):
+    """Les étapes de la recherche lisent les dossiers seuls ; créancier et clerc ne sont
+    joints qu'aux résultats, lus par identifiant. Jointe, l'étape « mot courant » (seuil 0 :
+    tout mot y passe) laissait PostgreSQL parcourir les dossiers créancier par créancier au
+    lieu de les lire du plus récent au plus ancien : 6 à 9 s pour « Richard » à 1 M dossiers
+    (bench/recherche_page.py), 35 ms sans jointure."""
+    if seuil is not None:
+        monkeypatch.setattr("dossiers.recherche.SEUIL_FREQUENT", seuil)
+    creancier = creer_creancier(etude=clerc.etude)
+    trouves = [
+        creer_dossier(
+            acteur=clerc,
+            creancier=creancier,
+            debiteurs=[creer_debiteur(etude=clerc.etude, nom="Sarrazin")],
+        )  # fmt: skip
+        for _ in range(3)
+    ]
+    creer_dossier(acteur=clerc, creancier=creancier)  # Dupont, ne doit pas sortir
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client_clerc.get(reverse("dossier_recherche"), {"q": "Sarrazin"})
+    # Mêmes résultats, même ordre : du plus récent au plus ancien.
+    assert [d.pk for d in reponse.context["resultats"]] == [d.pk for d in reversed(trouves)]
+    assert reponse.content.decode().count(creancier.designation) == 3
+    jointes = [q["sql"] for q in requetes.captured_queries if "dossiers_creancier" in q["sql"]]
+    jointes = [sql for sql in jointes if 'FROM "dossiers_dossier"' in sql]
+    assert len(jointes) == 1, jointes
+    assert '"dossiers_dossier"."id" IN (' in jointes[0]
+
+
 def test_page_suivante_par_curseur_sans_doublon(client_clerc, clerc):
     creancier = creer_creancier(etude=clerc.etude)
     for _ in range(55):
