@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from .models import Evenement
@@ -69,3 +70,57 @@ def evenement_enregistrer(
         avant=avant or {},
         apres=apres or {},
     )
+
+
+_COLONNES_EVENEMENT = (
+    "etude_id",
+    "horodatage",
+    "acteur_id",
+    "acteur_libelle",
+    "action",
+    "libelle",
+    "objet_type",
+    "objet_id",
+    "dossier_id",
+    "avant",
+    "apres",
+)
+
+
+def inserer_evenements(evenements: list[Evenement]) -> None:
+    """Écrit d'un coup les événements d'un traitement de masse (nuit, campagne) dans la
+    transaction courante ; ils ne reçoivent pas leur identifiant.
+
+    Sur PostgreSQL par COPY (dix fois plus rapide qu'un INSERT de milliers de paramètres) ;
+    ailleurs par bulk_create. Mêmes colonnes que `evenement_enregistrer`, même table, mêmes
+    clés étrangères vérifiées à la validation, même trigger d'immutabilité.
+    """
+    if not evenements:
+        return
+    if transaction.get_connection().vendor != "postgresql":
+        Evenement.objects.bulk_create(evenements, batch_size=1000)
+        return
+    encodeur = DjangoJSONEncoder()
+    table = Evenement._meta.db_table
+    with (
+        transaction.get_connection().cursor() as curseur,
+        curseur.cursor.copy(
+            f"COPY {table} ({', '.join(_COLONNES_EVENEMENT)}) FROM STDIN"
+        ) as copie,
+    ):
+        for e in evenements:
+            copie.write_row(
+                (
+                    e.etude_id,
+                    e.horodatage,
+                    e.acteur_id,
+                    e.acteur_libelle,
+                    e.action,
+                    e.libelle,
+                    e.objet_type,
+                    e.objet_id,
+                    e.dossier_id,
+                    encodeur.encode(e.avant),
+                    encodeur.encode(e.apres),
+                )
+            )

@@ -226,10 +226,12 @@ class Evenement(models.Model):
     """Ligne du journal d'audit : qui, quand, quoi, valeurs avant et après.
 
     Écrite par les services dans la même transaction que le changement ; jamais modifiée
-    (un trigger PostgreSQL l'interdit, migration `etude.0003`).
+    (un trigger PostgreSQL l'interdit, migration `etude.0002`).
     """
 
-    etude = models.ForeignKey(Etude, on_delete=models.PROTECT, related_name="+")
+    # Pas d'index propre à etude ni dossier : ils ouvrent les index composés plus bas, qui
+    # servent aussi leurs clés étrangères (deux index de moins à tenir par événement écrit).
+    etude = models.ForeignKey(Etude, on_delete=models.PROTECT, related_name="+", db_index=False)
     horodatage = models.DateTimeField(default=timezone.now, db_index=False)
     acteur = models.ForeignKey(
         "etude.Utilisateur",
@@ -252,6 +254,7 @@ class Evenement(models.Model):
         null=True,
         blank=True,
         related_name="evenements",
+        db_index=False,
     )
     avant = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     apres = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)

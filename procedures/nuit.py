@@ -25,13 +25,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from dossiers.models import TITRES_DECENNAUX, Dossier, Nature, TitreExecutoire
-from etude.audit import ACTEUR_NUIT
+from etude.audit import ACTEUR_NUIT, inserer_evenements
 from etude.models import Evenement
 
 from . import catalogue
@@ -190,59 +189,6 @@ def _traiter_lot(
 
     inserer_evenements(evenements)
     compteurs["evenements"] += len(evenements)
-
-
-_COLONNES_EVENEMENT = (
-    "etude_id",
-    "horodatage",
-    "acteur_id",
-    "acteur_libelle",
-    "action",
-    "libelle",
-    "objet_type",
-    "objet_id",
-    "dossier_id",
-    "avant",
-    "apres",
-)
-
-
-def inserer_evenements(evenements: list[Evenement]) -> None:
-    """Écrit les événements de la nuit dans la transaction courante.
-
-    Sur PostgreSQL par COPY (dix fois plus rapide qu'un INSERT de milliers de paramètres) ;
-    ailleurs par bulk_create. Mêmes colonnes que `evenement_enregistrer`, même table, mêmes
-    clés étrangères vérifiées à la validation, même trigger d'immutabilité.
-    """
-    if not evenements:
-        return
-    if connection.vendor != "postgresql":
-        Evenement.objects.bulk_create(evenements, batch_size=1000)
-        return
-    encodeur = DjangoJSONEncoder()
-    table = Evenement._meta.db_table
-    with (
-        connection.cursor() as curseur,
-        curseur.cursor.copy(
-            f"COPY {table} ({', '.join(_COLONNES_EVENEMENT)}) FROM STDIN"
-        ) as copie,
-    ):
-        for e in evenements:
-            copie.write_row(
-                (
-                    e.etude_id,
-                    e.horodatage,
-                    e.acteur_id,
-                    e.acteur_libelle,
-                    e.action,
-                    e.libelle,
-                    e.objet_type,
-                    e.objet_id,
-                    e.dossier_id,
-                    encodeur.encode(e.avant),
-                    encodeur.encode(e.apres),
-                )
-            )
 
 
 def _appliquer_transition(

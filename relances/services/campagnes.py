@@ -18,7 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from dossiers.models import Dossier, EmailDebiteur, TelephoneDebiteur
-from etude.audit import evenement_enregistrer, instantane
+from etude.audit import evenement_enregistrer, inserer_evenements, instantane
 from etude.errors import RegleMetier
 from etude.models import Evenement
 
@@ -190,19 +190,21 @@ def _reprendre_apres_decheance(curseur, etude_id: int, le: date) -> int:
         {"etude": etude_id, "le": le},
     )
     lignes = curseur.fetchall()
-    Evenement.objects.bulk_create(
-        Evenement(
-            etude_id=etude_id,
-            acteur=None,
-            acteur_libelle="nuit",
-            action="relances.scenario_reprendre",
-            libelle="Scénario repris après la déchéance du plan",
-            objet_type="relances.AffectationScenario",
-            objet_id=str(identifiant),
-            dossier_id=dossier_id,
-            apres={"arret": ""},
-        )
-        for identifiant, dossier_id in lignes
+    inserer_evenements(
+        [
+            Evenement(
+                etude_id=etude_id,
+                acteur=None,
+                acteur_libelle="nuit",
+                action="relances.scenario_reprendre",
+                libelle="Scénario repris après la déchéance du plan",
+                objet_type="relances.AffectationScenario",
+                objet_id=str(identifiant),
+                dossier_id=dossier_id,
+                apres={"arret": ""},
+            )
+            for identifiant, dossier_id in lignes
+        ]
     )
     return len(lignes)
 
@@ -244,19 +246,21 @@ def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
         )
         lignes = curseur.fetchall()
         compteurs[str(motif)] = len(lignes)
-        Evenement.objects.bulk_create(
-            Evenement(
-                etude_id=etude_id,
-                acteur=None,
-                acteur_libelle="nuit",
-                action="relances.scenario_arreter",
-                libelle=f"Scénario arrêté : {motif.label}",
-                objet_type="relances.AffectationScenario",
-                objet_id=str(identifiant),
-                dossier_id=dossier_id,
-                apres={"arret": str(motif), "arrete_le": le.isoformat()},
-            )
-            for identifiant, dossier_id in lignes
+        inserer_evenements(
+            [
+                Evenement(
+                    etude_id=etude_id,
+                    acteur=None,
+                    acteur_libelle="nuit",
+                    action="relances.scenario_arreter",
+                    libelle=f"Scénario arrêté : {motif.label}",
+                    objet_type="relances.AffectationScenario",
+                    objet_id=str(identifiant),
+                    dossier_id=dossier_id,
+                    apres={"arret": str(motif), "arrete_le": le.isoformat()},
+                )
+                for identifiant, dossier_id in lignes
+            ]
         )
     return compteurs
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from comptabilite.monnaie import date_fr, euros
 from dossiers.models import Dossier, Phase
-from etude.audit import ACTEUR_NUIT, evenement_enregistrer, instantane
+from etude.audit import ACTEUR_NUIT, evenement_enregistrer, inserer_evenements, instantane
 from etude.errors import DonneeManquante, RegleMetier
 from etude.models import Evenement, Utilisateur
 
@@ -601,7 +601,7 @@ def echeancier_rapprocher(
     )
     if fait.echeances:
         Echeance.objects.bulk_update(fait.echeances, CHAMPS_ECHEANCE)
-    Evenement.objects.bulk_create(fait.evenements)
+    inserer_evenements(fait.evenements)
     if fait.champs:
         echeancier.save(update_fields=sorted(fait.champs))
     return fait.resultat
@@ -915,7 +915,6 @@ def _rapprocher_lot(
 ) -> list[ResultatRapprochement]:
     from comptabilite.models import Ecriture, Versement
     from dossiers.models import TitreExecutoire
-    from procedures.nuit import inserer_evenements
 
     plans = list(
         Echeancier.objects.select_for_update(of=("self",))
