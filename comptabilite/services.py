@@ -867,11 +867,13 @@ COLONNES_LIGNE = (
 
 def _lignes_inserer(rangs: list[tuple]) -> None:
     """Insère les lignes d'un relevé en masse, sans instancier de modèles (à 100 000 lignes,
-    l'ORM coûte plus que la base). ON CONFLICT DO NOTHING : un import concurrent du même
-    relevé ne crée pas de doublon, la contrainte unique (etude, cle) tranche.
+    l'ORM coûte plus que la base). Les clés déjà en base ont été écartées sous le verrou des
+    imports de l'étude (`releve_importer`) : aucun autre import ne peut écrire les mêmes
+    clés entre-temps, la contrainte unique (etude, cle) reste la garde.
 
-    PostgreSQL : COPY dans une table temporaire puis un seul INSERT ... SELECT ; SQLite :
-    executemany. Noms de table et de colonnes fixes, toutes les valeurs en paramètres.
+    PostgreSQL : COPY directement dans la table (la table temporaire et l'INSERT … SELECT
+    … ON CONFLICT qui la vidait coûtaient 1,9 s à 100 000 lignes) ; SQLite : executemany.
+    Noms de table et de colonnes fixes, toutes les valeurs en paramètres.
     """
     with connection.cursor() as curseur:
         if connection.vendor != "postgresql":
@@ -882,23 +884,15 @@ def _lignes_inserer(rangs: list[tuple]) -> None:
             for debut in range(0, len(rangs), TAILLE_LOT_RELEVE):
                 curseur.executemany(sql, rangs[debut : debut + TAILLE_LOT_RELEVE])
             return
-        curseur.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS import_lignereleve (etude_id bigint, releve_id "
-            "bigint, cle varchar(64), reference_banque varchar(140), montant numeric(14, 2), "
-            "devise varchar(3), date_valeur date, date_comptable date, libelle text, emetteur "
-            "varchar(140), reference_trouvee varchar(11), dossier_id bigint, statut "
-            "varchar(16)) ON COMMIT DROP"
-        )
-        curseur.execute("TRUNCATE import_lignereleve")
         with curseur.cursor.copy(
-            f"COPY import_lignereleve ({COLONNES_LIGNE}) FROM STDIN"
+            f"COPY comptabilite_lignereleve ({COLONNES_LIGNE}) FROM STDIN"  # noqa: S608
         ) as copie:
             for rang in rangs:
                 copie.write_row(rang)
-        curseur.execute(
-            f"INSERT INTO comptabilite_lignereleve ({COLONNES_LIGNE}) "  # noqa: S608
-            f"SELECT {COLONNES_LIGNE} FROM import_lignereleve ON CONFLICT DO NOTHING"
-        )
+
+
+# Verrou consultatif (transaction) des imports de relevés d'une étude : 'CAMT' en entier.
+VERROU_RELEVES = 0x43414D54
 
 
 @transaction.atomic
@@ -915,6 +909,11 @@ def releve_importer(*, acteur: Utilisateur, nom_fichier: str, donnees: bytes) ->
     _exiger_ecriture(acteur)
     releve = camt053.lire(donnees)
     etude_id = acteur.etude_id
+    if connection.vendor == "postgresql":
+        # Deux imports d'une même étude l'un après l'autre : le second voit les clés du
+        # premier (même relevé, ou écritures communes à deux relevés) et n'écrit qu'elles.
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [VERROU_RELEVES, etude_id])
     existant = ReleveBancaire.objects.filter(etude_id=etude_id, sha256=releve.sha256).first()
     if existant is not None:
         return ResultatImport(existant, 0, len(releve.credits), 0, 0, releve.ignorees)

@@ -183,3 +183,29 @@ def test_lots_sur_deux_connexions_egalent_la_serie(clerc, monkeypatch):
         assert [(e.date_valeur, e.montant) for e in nuit_p] == [
             (e.date_valeur, e.montant) for e in nuit_s
         ]
+
+
+def test_deux_imports_simultanes_de_releves_qui_partagent_des_ecritures(clerc):
+    """Deux relevés (messages différents) qui portent les mêmes écritures, importés en même
+    temps : chaque écriture une fois, aucune erreur ; le second import attend le verrou des
+    relevés de l'étude puis ne trouve rien de nouveau (les lignes vont en base par COPY,
+    sans ON CONFLICT : le verrou est ce qui rend l'import sûr)."""
+    from comptabilite.models import LigneReleve
+    from comptabilite.services import releve_importer
+    from tests.comptabilite.test_camt053 import credit, releve_xml
+
+    ecritures = "".join(credit(montant=f"{i}.00", ref=f"BANQUE-{i}") for i in range(1, 41))
+    resultats = []
+
+    def importer(entete):
+        resultats.append(
+            releve_importer(
+                acteur=clerc,
+                nom_fichier=f"{entete}.xml",
+                donnees=releve_xml(ecritures, entete=entete),
+            )
+        )
+
+    en_parallele(lambda: importer("A"), lambda: importer("B"))
+    assert LigneReleve.objects.count() == 40
+    assert sorted((r.nouvelles, r.deja_importees) for r in resultats) == [(0, 40), (40, 0)]
