@@ -50,6 +50,25 @@ def _intervention_a(o):
     return o["intervention"]
 
 
+def _repartition_a(o):
+    """Une répartition sur la saisie-vente de A (écrite par l'ORM : seule compte ici
+    l'appartenance à l'étude)."""
+    if "repartition" not in o:
+        from datetime import date
+
+        from procedures.models import Repartition
+
+        intervention = _intervention_a(o)
+        o["repartition"] = Repartition.objects.create(
+            etude_id=intervention.etude_id,
+            procedure=intervention.procedure,
+            le=date(2026, 6, 1),
+            montant=Decimal("100.00"),
+            cree_par=o["dossier"].clerc,
+        )
+    return o["repartition"]
+
+
 def _approbation_a(o):
     """Une demande d'approbation en attente sur la procédure de A."""
     if "approbation" not in o:
@@ -277,6 +296,7 @@ ROUTES_A_ARGUMENTS = {
     "procedure_repartition": lambda o: {"pk": _procedure_a(o).pk},
     "intervention_denoncer": lambda o: {"pk": _intervention_a(o).pk},
     "intervention_inscrire": lambda o: {"pk": _intervention_a(o).pk},
+    "repartition_contre_passer": lambda o: {"pk": _repartition_a(o).pk},
     # Le flux iCalendar s'authentifie par son seul jeton : un jeton inconnu répond 404 (le
     # cloisonnement par utilisateur et par étude est testé dans test_vues_delais.py).
     "delais_ical": lambda o: {"jeton": "jeton-inconnu-de-quarante-trois-caracteres"},
@@ -353,6 +373,7 @@ ECRITURES = {
     "procedure_repartition",
     "intervention_denoncer",
     "intervention_inscrire",
+    "repartition_contre_passer",
     "delais_abonnement",
     "delais_abonnement_revoquer",
     # Réservées au principal clerc et au commissaire : 403 pour la lecture, en GET aussi.
