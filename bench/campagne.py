@@ -7,8 +7,11 @@
         python bench/campagne.py --dossiers 100000 --lettres 200
 
 S'assure que l'étude de démonstration compte N dossiers (`dossiers.generation.generer`),
-donne à chaque débiteur un courriel consenti (SQL, base jetable) et affecte à chaque dossier
-un scénario d'une étape « courriel », puis mesure :
+donne à chaque débiteur un courriel consenti (SQL, base jetable) et affecte un scénario d'une
+étape « courriel » à N dossiers ouverts qu'aucune condition d'arrêt n'arrête ce jour (paiement
+total, plan, surendettement : `conditions_arret`, celles de la campagne), pour que chacun reçoive
+un envoi (jusqu'en session 4, N dossiers quelconques : 11 000 arrêts et 88 942 envois pour
+100 000 au million), puis mesure :
 1. `campagne_lancer` pour la journée : affectations, arrêts, INSERT … SELECT des envois,
    validation, puis remise des paquets à la file (broker `memory://` du processus : on
    compte les tâches sans les exécuter). Objectif (issue 6) : <= 10 s jusqu'à ce que chaque
@@ -45,7 +48,7 @@ from dossiers.models import Dossier  # noqa: E402
 from etude.celery import app  # noqa: E402
 from relances.lettres import donnees_lettres, lettres_du_jour, rendre_lettres  # noqa: E402
 from relances.models import Campagne, Envoi, EtapeScenario, Scenario  # noqa: E402
-from relances.services.campagnes import campagne_lancer  # noqa: E402
+from relances.services.campagnes import campagne_lancer, conditions_arret  # noqa: E402
 
 
 def _preparer(nombre: int):
@@ -86,21 +89,30 @@ def _scenario(etude, nom: str, canal: str) -> Scenario:
     return scenario
 
 
-def _affecter(etude, scenario, le: date, limite: int | None = None) -> int:
+def _affecter(etude, scenario, le: date, limite: int | None = None, sans_arret=False) -> int:
     """Affecte le scénario aux dossiers (les `limite` premiers) qui n'en ont pas, ou le
-    réaffecte à neuf (base jetable)."""
+    réaffecte à neuf (base jetable). `sans_arret` : seulement des dossiers qu'aucune
+    condition d'arrêt du scénario n'arrêterait ce jour (`conditions_arret`, celles de la
+    campagne) : chacun recevra un envoi, la mesure porte alors sur `limite` envois."""
+    exclus = ""
+    if sans_arret:
+        conditions = " OR ".join(f"({c})" for c in conditions_arret().values())
+        exclus = f"""AND NOT EXISTS (
+            SELECT 1 FROM relances_scenario s
+            CROSS JOIN LATERAL (SELECT d.id AS dossier_id, s.id AS scenario_id) a
+            WHERE s.id = %(scenario)s AND ({conditions}))"""
     with transaction.atomic(), connection.cursor() as curseur:
         curseur.execute(
-            """
+            f"""
             INSERT INTO relances_affectationscenario
                 (etude_id, dossier_id, scenario_id, depuis, manuelle, arret, arrete_le,
                  suspendu_jusqu_au)
             SELECT d.etude_id, d.id, %(scenario)s, %(le)s, true, '', NULL, NULL
-            FROM (SELECT id, etude_id FROM dossiers_dossier WHERE etude_id = %(etude)s
-                  AND statut = 'ouvert' ORDER BY id LIMIT %(limite)s) d
+            FROM (SELECT id, etude_id FROM dossiers_dossier d WHERE etude_id = %(etude)s
+                  AND statut = 'ouvert' {exclus} ORDER BY id LIMIT %(limite)s) d
             ON CONFLICT (dossier_id) DO UPDATE SET scenario_id = EXCLUDED.scenario_id,
                 depuis = EXCLUDED.depuis, arret = '', arrete_le = NULL
-            """,
+            """,  # noqa: S608
             {"scenario": scenario.pk, "le": le, "etude": etude.pk, "limite": limite},
         )
         affectes = curseur.rowcount
@@ -116,7 +128,7 @@ def _jour_libre(etude) -> date:
 def mesurer_campagne(etude, nombre: int) -> dict:
     le = _jour_libre(etude)
     scenario = _scenario(etude, f"Banc courriel {le}", "email")
-    affectes = _affecter(etude, scenario, le, nombre)
+    affectes = _affecter(etude, scenario, le, nombre, sans_arret=True)
     # File en mémoire : les tâches sont remises au broker (sérialisées), pas exécutées.
     app.conf.update(task_always_eager=False, broker_url="memory://", result_backend=None)
     envoyees = []
@@ -176,7 +188,7 @@ def mesurer_lettres(etude, nombre: int) -> dict:
     le = _jour_libre(etude)
     scenario = _scenario(etude, f"Banc lettres {le}", "lettre")
     app.conf.update(task_always_eager=False, broker_url="memory://", result_backend=None)
-    _affecter(etude, scenario, le, nombre)
+    _affecter(etude, scenario, le, nombre, sans_arret=True)
     campagne_lancer(etude=etude, le=le)
     # Enfants de rendu démarrés avant la mesure (comme dans un worker qui a déjà rendu).
     rendre_pdfs(["<p>chauffe</p>"] * settings.RENDU_PARALLELES, pdfa=False)

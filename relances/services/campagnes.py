@@ -209,9 +209,11 @@ def _reprendre_apres_decheance(curseur, etude_id: int, le: date) -> int:
     return len(lignes)
 
 
-def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
-    """Arrête les scénarios que leurs conditions arrêtent ; un événement par dossier."""
-    conditions = {
+def conditions_arret() -> dict[MotifArret, str]:
+    """Conditions SQL qui arrêtent un scénario, par motif (alias `a` : l'affectation, `s` :
+    son scénario ; paramètre `%(le)s` : la journée). Lues aussi par le banc des campagnes
+    pour choisir des dossiers qu'aucune n'arrête."""
+    return {
         MotifArret.PAIEMENT: """s.arret_paiement_total AND EXISTS (
             SELECT 1 FROM comptabilite_soldedossier sd
             WHERE sd.dossier_id = a.dossier_id AND sd.verse > 0 AND sd.du <= 0)""",
@@ -232,6 +234,11 @@ def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
                               WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id
                                 AND e.echeance_id IS NULL AND e.le < %(le)s))""",
     }
+
+
+def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
+    """Arrête les scénarios que leurs conditions arrêtent ; un événement par dossier."""
+    conditions = conditions_arret()
     compteurs = {}
     for motif, condition in conditions.items():
         curseur.execute(
