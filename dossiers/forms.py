@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from etude.forms import FormulaireAccessible, ModeleAccessible
 from etude.models import Role, Utilisateur, normaliser_iban, valider_siret
+from relances.services.coordonnees import MOTIF_LONGUEUR_MAX, SourceCoordonnee
 
 from .creation import DonneesCreation, ErreurCreation, NouveauDebiteur
 from .models import (
@@ -691,3 +692,74 @@ def recherche_parties(qs, terme: str, *, limite: int = 10):
             | Q(code_postal__startswith=mot)
         )
     return list(qs.filter(filtre).order_by("nom", "raison_sociale", "id")[:limite])
+
+
+class _CoordonneeForm(FormulaireAccessible):
+    """Consentement et opposition d'une coordonnée du débiteur, réglés depuis la fiche du
+    dossier (`relances.services.coordonnees`) : motif court et source obligatoires ; lever
+    une opposition demande une case de confirmation (contrôlée par le service, sous verrou)."""
+
+    motif = forms.CharField(
+        label="Motif",
+        max_length=MOTIF_LONGUEUR_MAX,
+        help_text="Court et daté : « opposition reçue par lettre du 12/11 », « réabonnement "
+        "demandé par le débiteur au téléphone ».",
+        error_messages={
+            "required": "Indiquez le motif du changement.",
+            "max_length": (
+                f"Le motif tient en {MOTIF_LONGUEUR_MAX} caractères au plus "
+                "(%(show_value)d saisis)."
+            ),
+        },
+    )
+    source = forms.ChoiceField(
+        label="Source",
+        error_messages={
+            "required": "Indiquez d'où vient la demande.",
+            "invalid_choice": "Choisissez une source dans la liste.",
+        },
+    )
+    confirmer_levee = forms.BooleanField(
+        label="Je confirme lever l'opposition",
+        required=False,
+        help_text="Seulement pour lever une opposition : l'étude pourra de nouveau écrire.",
+    )
+
+    def __init__(self, *args, coordonnee, **kwargs):
+        initial = {champ: getattr(coordonnee, champ) for champ in self.champs_canaux}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.coordonnee = coordonnee
+        self.fields["source"].choices = [("", "—"), *SourceCoordonnee.choices]
+        if not coordonnee.opposition:
+            del self.fields["confirmer_levee"]
+
+    def ajouter_erreur(self, message: str) -> None:
+        self.add_error(None, message)
+
+
+class CourrielReglerForm(_CoordonneeForm):
+    champs_canaux = ("consentement", "opposition")
+    consentement = forms.BooleanField(label="Accepte les courriels", required=False)
+    opposition = forms.BooleanField(label="Opposition (plus aucun courriel)", required=False)
+    field_order = ["consentement", "opposition", "motif", "source", "confirmer_levee"]
+
+
+class TelephoneReglerForm(_CoordonneeForm):
+    champs_canaux = ("consentement_sms", "consentement_appel", "opposition")
+    consentement_sms = forms.BooleanField(label="Accepte les SMS", required=False)
+    consentement_appel = forms.BooleanField(label="Accepte les appels", required=False)
+    opposition = forms.BooleanField(label="Opposition à tout contact", required=False)
+    field_order = [
+        "consentement_sms",
+        "consentement_appel",
+        "opposition",
+        "motif",
+        "source",
+        "confirmer_levee",
+    ]
+
+    def __init__(self, *args, coordonnee, **kwargs):
+        super().__init__(*args, coordonnee=coordonnee, **kwargs)
+        if not coordonnee.mobile:
+            # Un fixe ne reçoit pas de SMS : le champ n'est ni montré ni écrit.
+            del self.fields["consentement_sms"]

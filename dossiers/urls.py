@@ -42,4 +42,14 @@ urlpatterns = [
         views.debiteur_modifier,
         name="debiteur_modifier",
     ),
+    path(
+        "<reference:reference>/courriels/<int:pk>/",
+        views.courriel_regler,
+        name="courriel_regler",
+    ),
+    path(
+        "<reference:reference>/telephones/<int:pk>/",
+        views.telephone_regler,
+        name="telephone_regler",
+    ),
 ]

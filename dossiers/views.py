@@ -16,21 +16,25 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from etude.errors import RegleMetier
 from etude.models import Evenement, Utilisateur
 from etude.templatetags.etude_tags import format_euros
 from etude.views import ecriture_requise
+from relances.services import coordonnees
 
 from . import services
 from .creation import ErreurCreation, dossier_creer_complet
 from .forms import (
+    CourrielReglerForm,
     CreancierModifierForm,
     DebiteurModifierForm,
     FiltreDossiersForm,
     FormulaireDossier,
     PieceForm,
+    TelephoneReglerForm,
     recherche_parties,
 )
-from .models import Creancier, Debiteur, Dossier, Piece
+from .models import Creancier, Debiteur, Dossier, EmailDebiteur, Piece, TelephoneDebiteur
 from .recherche import paginer, pour_liste, rechercher
 
 TAILLE_PAGE = 50
@@ -245,12 +249,29 @@ def _chronologie(evenements: list[Evenement]) -> list[dict]:
     return lignes
 
 
-def _contexte_detail(request, dossier: Dossier, *, piece_form: PieceForm | None = None) -> dict:
+def _contexte_detail(
+    request, dossier: Dossier, *, piece_form: PieceForm | None = None, coordonnee_form=None
+) -> dict:
     parties = list(
         dossier.parties.select_related("debiteur").prefetch_related(
             "debiteur__telephones", "debiteur__emails"
         )
     )
+    if request.user.peut_ecrire:
+        # Un formulaire de consentement et d'opposition par coordonnée (préfixe propre : les
+        # identifiants des champs restent uniques sur la page) ; celui qui vient d'échouer
+        # revient avec ses erreurs.
+        for partie in parties:
+            for classe, coordonnees in (
+                (CourrielReglerForm, partie.debiteur.emails.all()),
+                (TelephoneReglerForm, partie.debiteur.telephones.all()),
+            ):
+                for coordonnee in coordonnees:
+                    prefixe = _prefixe_coordonnee(coordonnee)
+                    if coordonnee_form is not None and coordonnee_form.prefix == prefixe:
+                        coordonnee.formulaire = coordonnee_form
+                    else:
+                        coordonnee.formulaire = classe(prefix=prefixe, coordonnee=coordonnee)
     titres = list(dossier.titres.all())
     evenements = list(
         Evenement.objects.pour(request.user)
@@ -364,3 +385,73 @@ def debiteur_modifier(request, reference: str, pk: int):
         {"dossier": dossier, "debiteur": debiteur, "form": formulaire, "rubrique": "dossiers"},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Consentements et oppositions des coordonnées du débiteur --------------------------
+
+
+def _prefixe_coordonnee(coordonnee) -> str:
+    genre = "courriel" if isinstance(coordonnee, EmailDebiteur) else "telephone"
+    return f"{genre}-{coordonnee.pk}"
+
+
+def _coordonnee_regler(request, reference: str, pk: int, modele, classe_form, service, cle):
+    """Consentement et opposition d'un courriel ou d'un téléphone d'un débiteur du dossier
+    (RGPD art. 21 : les campagnes de relance n'écrivent qu'aux canaux consentis et sans
+    opposition). Coordonnée cherchée parmi les débiteurs de ce dossier de l'étude (404
+    sinon) ; un seul service ; ses refus reviennent sur le formulaire, page en 400."""
+    dossier = _dossier(request, reference)
+    coordonnee = get_object_or_404(
+        modele.objects.filter(
+            debiteur__etude_id=request.user.etude_id, debiteur__parties__dossier=dossier
+        ),
+        pk=pk,
+    )
+    formulaire = classe_form(
+        request.POST, prefix=_prefixe_coordonnee(coordonnee), coordonnee=coordonnee
+    )
+    if formulaire.is_valid():
+        donnees = formulaire.cleaned_data
+        try:
+            evenements = service(
+                acteur=request.user,
+                dossier=dossier,
+                **{cle: coordonnee},
+                **{champ: donnees.get(champ) for champ in classe_form.champs_canaux},
+                motif=donnees["motif"],
+                source=donnees["source"],
+                levee_confirmee=donnees.get("confirmer_levee", False),
+            )
+        except RegleMetier as erreur:
+            formulaire.ajouter_erreur(str(erreur))
+        else:
+            if evenements:
+                # « Opposition aux courriels posée sur … ; Consentement … retiré pour … ».
+                faits = " ; ".join(e.libelle.split(" : ")[0] for e in evenements)
+                messages.success(request, f"{faits}.")
+            else:
+                messages.info(request, f"{coordonnee} : rien n'a changé, rien n'a été écrit.")
+            return redirect(f"{dossier.get_absolute_url()}#debiteurs")
+    messages.error(
+        request, f"{coordonnee} : rien n'a été changé, corrigez le formulaire ci-dessous."
+    )
+    contexte = _contexte_detail(request, dossier, coordonnee_form=formulaire)
+    return render(request, "dossiers/detail.html", contexte, status=400)
+
+
+@require_POST
+@ecriture_requise
+def courriel_regler(request, reference: str, pk: int):
+    return _coordonnee_regler(
+        request, reference, pk, EmailDebiteur, CourrielReglerForm, coordonnees.courriel_regler,
+        "courriel",
+    )  # fmt: skip
+
+
+@require_POST
+@ecriture_requise
+def telephone_regler(request, reference: str, pk: int):
+    return _coordonnee_regler(
+        request, reference, pk, TelephoneDebiteur, TelephoneReglerForm,
+        coordonnees.telephone_regler, "telephone",
+    )  # fmt: skip

@@ -274,6 +274,28 @@ def _modele_a(o):
     return o["modele"]
 
 
+def _courriel_a(o):
+    """Un courriel consenti du débiteur de A."""
+    if "courriel" not in o:
+        from dossiers.models import EmailDebiteur
+
+        o["courriel"] = EmailDebiteur.objects.create(
+            debiteur=o["debiteur"], adresse="zorglub@exemple.fr", consentement=True
+        )
+    return o["courriel"]
+
+
+def _telephone_a(o):
+    """Un mobile du débiteur de A (autre numéro que celui de `_relances_a`)."""
+    if "telephone" not in o:
+        from dossiers.models import TelephoneDebiteur
+
+        o["telephone"] = TelephoneDebiteur.objects.create(
+            debiteur=o["debiteur"], numero="+33600000009", consentement_sms=True
+        )
+    return o["telephone"]
+
+
 # Routes à arguments : comment les construire avec les objets de l'étude A.
 ROUTES_A_ARGUMENTS = {
     "dossier_detail": lambda o: {"reference": o["dossier"].reference},
@@ -283,6 +305,11 @@ ROUTES_A_ARGUMENTS = {
     "debiteur_modifier": lambda o: {
         "reference": o["dossier"].reference,
         "pk": o["debiteur"].pk,
+    },
+    "courriel_regler": lambda o: {"reference": o["dossier"].reference, "pk": _courriel_a(o).pk},
+    "telephone_regler": lambda o: {
+        "reference": o["dossier"].reference,
+        "pk": _telephone_a(o).pk,
     },
     "procedure_ouvrir": lambda o: {"reference": o["dossier"].reference},
     "procedure_detail": lambda o: {"pk": _procedure_a(o).pk},
@@ -366,6 +393,9 @@ ECRITURES = {
     "piece_ajouter",
     "debiteur_modifier",
     "creancier_modifier",
+    # Consentements et oppositions des coordonnées du débiteur (POST seulement).
+    "courriel_regler",
+    "telephone_regler",
     "procedure_ouvrir",
     "procedure_etape",
     "procedure_approbation_demander",

@@ -35,6 +35,7 @@ from ..models import (
     ResultatAppel,
     Scenario,
 )
+from .coordonnees import coordonnee_champ_changer
 
 logger = logging.getLogger(__name__)
 
@@ -658,9 +659,6 @@ def courriel_opposition_enregistrer(
     )
     quoi = OPPOSITIONS_COURRIEL[genre]
     for courriel in courriels:
-        avant = instantane(courriel, ["opposition"])
-        courriel.opposition = True
-        courriel.save(update_fields=["opposition"])
         if courriel.debiteur_id == envoi.debiteur_id:
             dossier = envoi.dossier
         else:
@@ -671,8 +669,11 @@ def courriel_opposition_enregistrer(
                 .order_by("-id")
                 .first()
             )
-        evenement_enregistrer(
+        coordonnee_champ_changer(
             etude_id=envoi.etude_id,
+            coordonnee=courriel,
+            champ="opposition",
+            valeur=True,
             acteur=None,
             acteur_libelle=f"webhook {prestataire}",
             action="relances.courriel_opposition",
@@ -680,10 +681,7 @@ def courriel_opposition_enregistrer(
                 f"Opposition aux courriels posée sur {courriel.adresse} : {quoi} reçu du "
                 f"prestataire pour le courriel du {envoi.le:%d/%m/%Y} (RGPD art. 21)"
             ),
-            objet=courriel,
             dossier=dossier,
-            avant=avant,
-            apres=instantane(courriel, ["opposition"]),
         )
     return courriels
 
