@@ -124,7 +124,10 @@ def texte_recherche(dossier: Dossier) -> str:
     morceaux = [dossier.reference, dossier.reference_creancier]
     creancier = dossier.creancier
     morceaux += [creancier.nom, creancier.prenoms, creancier.raison_sociale]
-    for debiteur in dossier.debiteurs.all():
+    # Par rang (ordre de DossierDebiteur), comme la génération en masse les écrit : l'ordre
+    # de `dossier.debiteurs` n'est pas défini.
+    for partie in dossier.parties.all():
+        debiteur = partie.debiteur
         morceaux += [
             debiteur.nom,
             debiteur.prenoms,
