@@ -1,5 +1,13 @@
 """Résultats par scénario et par étape : envois, contacts joints, promesses, plans, montants
-recouvrés dans les 30 jours qui suivent l'envoi ; graphiques SVG dessinés côté serveur."""
+recouvrés dans les 30 jours qui suivent l'envoi ; graphiques SVG dessinés côté serveur.
+
+Pour un envoi parti le jour J, comptent dans les 30 jours (J à J+30 inclus) :
+- les plans convenus : un échéancier du dossier accepté dans la fenêtre et qui a couru (en
+  cours, soldé ou déchu ; pas un plan refusé ni un plan encore à approuver) ; les plans
+  seulement proposés au téléphone sont comptés à part ;
+- le recouvré : les versements du dossier de date de valeur dans la fenêtre, sauf ceux dont
+  une écriture a été contre-passée (chèque impayé, erreur).
+Un même versement compte pour chaque étape dont il suit l'envoi de moins de 30 jours."""
 
 from __future__ import annotations
 
@@ -22,6 +30,7 @@ class LigneEtape:
     a_envoyer: int = 0
     joints: int = 0
     promesses: int = 0
+    plans_proposes: int = 0
     plans: int = 0
     recouvre: Decimal = Decimal("0.00")
     barres: dict = field(default_factory=dict)
@@ -40,7 +49,7 @@ def par_etape(etude_id: int | None) -> list[ResultatScenario]:
     with connection.cursor() as curseur:
         curseur.execute(
             """
-            SELECT s.id, s.nom, x.id, x.rang, x.canal, x.apres_jours,
+            SELECT s.id, s.nom, x.id, x.rang, x.canal, x.apres_jours, x.declencheur,
                 count(e.id) FILTER (WHERE e.etat = 'envoye'),
                 count(e.id) FILTER (WHERE e.etat = 'echoue'),
                 count(e.id) FILTER (WHERE e.etat = 'ignore'),
@@ -48,17 +57,25 @@ def par_etape(etude_id: int | None) -> list[ResultatScenario]:
                 count(ap.id) FILTER (WHERE ap.resultat IN ('promesse', 'plan', 'contestation')),
                 count(ap.id) FILTER (WHERE ap.resultat = 'promesse'),
                 count(ap.id) FILTER (WHERE ap.resultat = 'plan'),
+                count(e.id) FILTER (WHERE e.etat = 'envoye' AND EXISTS (
+                    SELECT 1 FROM relances_echeancier p
+                    WHERE p.dossier_id = e.dossier_id AND p.etat IN ('en_cours', 'solde', 'dechu')
+                      AND p.accepte_le >= e.le AND p.accepte_le <= e.le + %(fenetre)s)),
                 COALESCE(sum((
                     SELECT sum(v.montant) FROM comptabilite_versement v
                     WHERE v.dossier_id = e.dossier_id AND e.etat = 'envoye'
                       AND v.date_valeur >= e.le AND v.date_valeur <= e.le + %(fenetre)s
+                      AND NOT EXISTS (
+                          SELECT 1 FROM comptabilite_ecriture ec
+                          JOIN comptabilite_ecriture cp ON cp.contre_passe_id = ec.id
+                          WHERE ec.dossier_id = v.dossier_id AND ec.versement_id = v.id)
                 )), 0)
             FROM relances_scenario s
             JOIN relances_etapescenario x ON x.scenario_id = s.id
             LEFT JOIN relances_envoi e ON e.etape_id = x.id
             LEFT JOIN relances_appel ap ON ap.envoi_id = e.id
             WHERE s.etude_id = %(etude)s
-            GROUP BY s.id, s.nom, x.id, x.rang, x.canal, x.apres_jours
+            GROUP BY s.id, s.nom, x.id, x.rang, x.canal, x.apres_jours, x.declencheur
             ORDER BY s.priorite, s.id, x.rang
             """,
             {"etude": etude_id, "fenetre": FENETRE_JOURS},
@@ -68,18 +85,37 @@ def par_etape(etude_id: int | None) -> list[ResultatScenario]:
 
     canaux = dict(Canal.choices)
     scenarios: dict[int, ResultatScenario] = {}
-    for sid, nom, xid, rang, canal, jours, env, ech, ign, att, joi, pro, pla, rec in lignes:
+    for (
+        sid,
+        nom,
+        xid,
+        rang,
+        canal,
+        jours,
+        declencheur,
+        env,
+        ech,
+        ign,
+        att,
+        joi,
+        pro,
+        ppo,
+        pla,
+        rec,
+    ) in lignes:
         scenarios.setdefault(sid, ResultatScenario(nom, []))
         scenarios[sid].etapes.append(
             LigneEtape(
                 xid,
-                f"{rang}. {canaux.get(canal, canal)} J+{jours}",
+                f"{rang}. {canaux.get(canal, canal)} "
+                + ("échéance manquée" if declencheur == "echeance_manquee" else f"J+{jours}"),
                 env,
                 ech,
                 ign,
                 att,
                 joi,
                 pro,
+                ppo,
                 pla,
                 Decimal(rec),
             )
