@@ -34,7 +34,7 @@ from dossiers.models import TitreExecutoire
 from etude.models import Etude
 
 from .envoi import contexte_discret, rendre
-from .models import AffectationScenario, Canal, Envoi, EtatEnvoi, LotLettres
+from .models import AffectationScenario, Canal, Echeance, Envoi, EtatEnvoi, LotLettres
 
 ZERO = Decimal("0.00")
 
@@ -64,9 +64,25 @@ def _fondement(dossier, titre) -> str:
     return texte
 
 
+def _arrieres(envois: list[Envoi]) -> dict[int, Decimal]:
+    """Arriéré de chaque plan rappelé (par échéancier) au jour de l'envoi : ce qui reste à
+    payer des échéances échues, en une requête pour le lot."""
+    plans = {e.echeance.echeancier_id: e.le for e in envois if e.echeance_id is not None}
+    if not plans:
+        return {}
+    arrieres = dict.fromkeys(plans, ZERO)
+    for echeancier_id, jour, montant, paye in Echeance.objects.filter(
+        echeancier_id__in=list(plans)
+    ).values_list("echeancier_id", "date", "montant", "paye"):
+        if jour <= plans[echeancier_id] and montant > paye:
+            arrieres[echeancier_id] += montant - paye
+    return arrieres
+
+
 def donnees_lettres(envois: list[Envoi]) -> list[dict]:
     """Ce que chaque lettre affiche, lu en quelques requêtes pour tout le lot."""
     dossiers = [e.dossier_id for e in envois]
+    arrieres = _arrieres(envois)
     soldes = {s.dossier_id: s for s in SoldeDossier.objects.filter(dossier_id__in=dossiers)}
     titres: dict[int, TitreExecutoire] = {}
     for t in TitreExecutoire.objects.filter(dossier_id__in=dossiers).order_by("date_titre", "id"):
@@ -121,6 +137,10 @@ def donnees_lettres(envois: list[Envoi]) -> list[dict]:
                 "rappel_reference": f"{dossier.reference}/L{rappel.pk}" if rappel else "",
                 "message": rendre(envoi.etape.modele, contexte) if envoi.etape.modele else "",
                 "echeance": envoi.echeance,
+                "arriere": arrieres.get(envoi.echeance.echeancier_id)
+                if envoi.echeance_id is not None
+                else None,
+                "titre": titres.get(envoi.dossier_id) is not None,
             }
         )
     return lettres

@@ -445,3 +445,49 @@ def test_affectation_par_regles_sans_scenario_automatique_actif_n_affecte_rien(
         == 1
     )
     assert AffectationScenario.objects.get(dossier=dossier).scenario == auto
+
+
+def test_lettre_de_rappel_d_echeance_donne_l_arriere_du_plan(
+    clerc, heures_ouvertes, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """La lettre d'une échéance manquée chiffre l'arriéré du plan (toutes les échéances échues
+    impayées, pas la seule constatée ce jour) et n'invite pas à « convenir d'un échéancier »
+    un débiteur qui en a déjà un ; sans titre, pas de « frais alloués par le titre »."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from etude.templatetags.etude_tags import euros
+    from relances.services import echeanciers
+
+    settings.MEDIA_ROOT = tmp_path
+    creer_scenario(
+        etude=clerc.etude,
+        etapes=[
+            {"apres_jours": 0, "canal": "sms", "modele": "{{ etude }}, réf. {{ reference }}."},
+            {"apres_jours": 0, "canal": "lettre", "declencheur": "echeance_manquee"},
+        ],
+    )
+    dossier = creer_dossier_joignable(
+        acteur=clerc,
+        ouvert_le=date(2025, 5, 1),
+        debiteur={"revenus_mensuels_nets": Decimal("1800.00")},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        executer_nuit(date(2025, 6, 1), parties=["echeances", "relances"])
+    plan = echeanciers.echeancier_accepter(
+        acteur=clerc, dossier=dossier, nombre=12, premiere=date(2025, 6, 10), le=date(2025, 6, 2)
+    )
+    premiere, deuxieme = plan.echeances.order_by("rang")[:2]
+    # Rien payé : juin manquée le 11/06 (une lettre), juillet le 11/07 (une seconde).
+    with django_capture_on_commit_callbacks(execute=True):
+        executer_nuit(date(2025, 6, 11), parties=["echeances", "relances"])
+        executer_nuit(date(2025, 7, 11), parties=["echeances", "relances"])
+    lot = LotLettres.objects.get(le=date(2025, 7, 11))
+    texte = PdfReader(BytesIO(lot.fichier.read())).pages[1].extract_text()
+    texte = " ".join(texte.split())
+    assert "Échéance n° 2 du 10/07/2025" in texte
+    attendu = euros(premiere.montant + deuxieme.montant)
+    assert f"Arriéré de votre plan à ce jour : {' '.join(attendu.split())}" in texte
+    assert "convenir d'un échéancier" not in texte
+    assert "frais alloués par le titre" not in texte
