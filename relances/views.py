@@ -76,6 +76,13 @@ def campagne_lancer(request):
 def campagne(request, pk: int):
     objet = get_object_or_404(Campagne.objects.pour(request.user), pk=pk)
     contexte = {"campagne": objet, "c": services.compteurs(objet), "rubrique": "relances"}
+    if not contexte["c"]["fini"]:
+        # Hors des heures de contact, courriels et SMS attendent l'ouverture : la page le dit
+        # et s'actualise moins souvent.
+        horaires = services.horaires_de(objet.etude)
+        maintenant = timezone.localtime()
+        if not horaires.ouvert(maintenant):
+            contexte["ouverture"] = horaires.prochaine_ouverture(maintenant)
     if request.headers.get("HX-Request"):
         return render(request, "relances/_progression.html", contexte)
     # Ce que la campagne a produit, canal par canal : le fichier des lettres de la journée,

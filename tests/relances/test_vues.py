@@ -3,14 +3,15 @@ lettres du jour, résultats en SVG, affectation à la main depuis la fiche."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from relances.models import AffectationScenario, Appel, Envoi, LotLettres
 
-from .conftest import creer_dossier_joignable, creer_scenario
+from .conftest import PARIS, creer_dossier_joignable, creer_scenario
 
 pytestmark = pytest.mark.django_db
 J0 = date(2026, 11, 2)
@@ -134,3 +135,23 @@ def test_le_principal_clerc_definit_un_scenario_et_ses_etapes(client, principal_
     )
     assert list(scenario.etapes.values_list("rang", "canal")) == [(1, "lettre"), (2, "sms")]
     assert Evenement.objects.filter(action="relances.etape_ajouter").count() == 2
+
+
+def test_campagne_hors_heures_dit_quand_partiront_courriels_et_sms(client, clerc, campagne_faite):
+    """Un dimanche, les envois restants attendent l'ouverture du lundi : la page le dit et
+    s'actualise chaque minute au lieu de toutes les deux secondes."""
+    campagne, _ = campagne_faite
+    Envoi.objects.filter(campagne=campagne).update(etat="a_envoyer")
+    with time_machine.travel(datetime(2026, 11, 29, 10, 0, tzinfo=PARIS), tick=False):
+        client.force_login(clerc)
+        fragment = client.get(
+            reverse("relances_campagne", args=[campagne.pk]), headers={"HX-Request": "true"}
+        ).content.decode()
+    assert "partiront à l'ouverture, le lundi 30/11/2026 à 08:00" in fragment
+    assert 'hx-trigger="every 60s"' in fragment
+    # Dans les heures : pas d'avertissement, actualisation rapide.
+    client.force_login(clerc)
+    fragment = client.get(
+        reverse("relances_campagne", args=[campagne.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "partiront à l'ouverture" not in fragment and 'hx-trigger="every 2s"' in fragment
