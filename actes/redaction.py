@@ -100,7 +100,8 @@ def _titre(titre) -> dict:
 
 def _decompte(dossier, le: date, *, provision: bool, calendrier: str) -> dict:
     d = decompte_dossier(dossier, le=le)
-    taux = list(dict.fromkeys(pourcent(m.taux) for m in d.morceaux))
+    # Les jours au cours arrêté (échéancier qui remet les intérêts) n'ont pas de taux.
+    taux = list(dict.fromkeys(pourcent(m.taux) for m in d.morceaux if not m.suspendu))
     resultat = {
         "principal": euros(d.principal_du),
         "frais": euros(d.frais_dus),

@@ -65,6 +65,9 @@ class Morceau:
     taux: Decimal
     montant: Decimal
     majore: bool = False
+    # Jours où le cours des intérêts est arrêté (échéancier qui les remet) : taux et
+    # montant nuls.
+    suspendu: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,13 @@ class CalculInterets:
         que la nuit ajoute l'intérêt du jour suivant sans relire l'historique."""
         if self.morceaux:
             dernier = self.morceaux[-1]
-            if dernier.fin == self.au and dernier.principal == self.principal_final:
+            if (
+                dernier.fin == self.au
+                and dernier.principal == self.principal_final
+                and not dernier.suspendu
+            ):
                 return dernier.debut, dernier.principal, dernier.montant
+        # Après un morceau arrêté (ou à la reprise), le morceau suivant part de `au`.
         return self.au, self.principal_final, ZERO
 
 
@@ -105,13 +113,44 @@ def anniversaire(depart: date, ans: int) -> date:
     return date(annee, depart.month, min(depart.day, calendar.monthrange(annee, depart.month)[1]))
 
 
-def semestres_necessaires(du: date, au: date) -> list[date]:
-    """Débuts des semestres dont un jour d avec `du < d <= au` porte intérêt."""
+Suspension = tuple[date, date | None]
+
+
+def fusionner_suspensions(suspensions: Sequence[Suspension]) -> list[Suspension]:
+    """Périodes d'arrêt du cours (jours d avec `du < d <= au`, `au` None : sans fin), triées
+    et fusionnées quand elles se touchent ou se chevauchent."""
+    fusion: list[list] = []
+    for du, au in sorted(suspensions, key=lambda s: s[0]):
+        if fusion and (fusion[-1][1] is None or du <= fusion[-1][1]):
+            if fusion[-1][1] is not None and (au is None or au > fusion[-1][1]):
+                fusion[-1][1] = au
+            continue
+        fusion.append([du, au])
+    return [(du, au) for du, au in fusion]
+
+
+def _suspendu(jour: date, suspensions: Sequence[Suspension]) -> Suspension | None:
+    """La période d'arrêt qui contient le jour `jour` (du < jour <= au), ou None."""
+    for du, au in suspensions:
+        if du < jour and (au is None or jour <= au):
+            return du, au
+    return None
+
+
+def semestres_necessaires(
+    du: date, au: date, suspensions: Sequence[Suspension] = ()
+) -> list[date]:
+    """Débuts des semestres dont un jour d avec `du < d <= au` porte intérêt (un semestre
+    entièrement compris dans un arrêt du cours n'a pas besoin de son taux)."""
+    suspensions = fusionner_suspensions(suspensions)
     semestres: list[date] = []
     curseur = du
     while curseur < au:
         premier = curseur + timedelta(days=1)
-        semestres.append(debut_semestre(premier))
+        fin = min(au, fin_semestre(premier))
+        arret = _suspendu(premier, suspensions)
+        if arret is None or (arret[1] is not None and arret[1] < fin):
+            semestres.append(debut_semestre(premier))
         curseur = fin_semestre(premier)
     return semestres
 
@@ -123,6 +162,7 @@ def calculer_interets(
     mouvements_principal: Sequence[tuple[date, Decimal]],
     paiements_interets: Sequence[tuple[date, Decimal]] = (),
     taux_par_semestre: Mapping[date, Decimal] | None = None,
+    suspensions: Sequence[Suspension] = (),
 ) -> CalculInterets:
     """Intérêts de `parametres.depuis` à `au`, sur un principal qui change.
 
@@ -131,6 +171,10 @@ def calculer_interets(
     (date, montant) imputés sur les intérêts, pour savoir ce qui reste à capitaliser.
     `taux_par_semestre` : taux annuel en % par début de semestre (taux légal de la
     catégorie, ou taux BCE + 10 points pour L441-10), inutile au taux contractuel.
+    `suspensions` : périodes (du, au) où le cours est arrêté (jours d avec du < d <= au ; au
+    None : sans fin), p. ex. un échéancier qui remet les intérêts : chacune est un morceau
+    à taux et montant nuls (`suspendu`), coupé à ses bornes ; le cours reprend le lendemain
+    de sa fin sur le principal restant dû, sans rattrapage.
     """
     depuis = parametres.depuis
     mouvements = sorted(mouvements_principal)
@@ -145,6 +189,11 @@ def calculer_interets(
     majoration = parametres.majoration_depuis if parametres.regime in REGIMES_LEGAUX else None
     if majoration is not None and depuis < majoration - timedelta(days=1) < au:
         coupures.add(majoration - timedelta(days=1))
+    suspensions = fusionner_suspensions(suspensions)
+    for debut_arret, fin_arret in suspensions:
+        for borne in (debut_arret, fin_arret):
+            if borne is not None and depuis < borne < au:
+                coupures.add(borne)
     anniversaires: list[date] = []
     if parametres.capitalisation:
         rang = 1
@@ -159,17 +208,25 @@ def calculer_interets(
     curseur = depuis
     while curseur < au:
         premier = curseur + timedelta(days=1)
-        fin = min([au, fin_semestre(premier), *(c for c in coupures if c > curseur)])
         majore = majoration is not None and premier >= majoration
-        if parametres.regime == CONTRACTUEL:
-            taux = parametres.taux_fixe or ZERO
+        suspendu = _suspendu(premier, suspensions) is not None
+        if suspendu:
+            # Cours arrêté : un seul morceau nul jusqu'à la fin de l'arrêt (ou un mouvement
+            # du principal, un anniversaire), sans coupure de semestre ni taux à lire.
+            fin = min([au, *(c for c in coupures if c > curseur)])
+            taux = montant = ZERO
         else:
-            taux = taux_par_semestre[debut_semestre(premier)]
-            if majore:
-                taux += POINTS_MAJORATION
+            fin = min([au, fin_semestre(premier), *(c for c in coupures if c > curseur)])
+            if parametres.regime == CONTRACTUEL:
+                taux = parametres.taux_fixe or ZERO
+            else:
+                taux = taux_par_semestre[debut_semestre(premier)]
+                if majore:
+                    taux += POINTS_MAJORATION
         jours = (fin - curseur).days
-        montant = interet_morceau(principal, jours, taux) if principal > 0 else ZERO
-        morceaux.append(Morceau(curseur, fin, jours, principal, taux, montant, majore))
+        if not suspendu:
+            montant = interet_morceau(principal, jours, taux) if principal > 0 else ZERO
+        morceaux.append(Morceau(curseur, fin, jours, principal, taux, montant, majore, suspendu))
         cumul += montant
         for m, d in a_venir:
             if m == fin:

@@ -10,6 +10,7 @@ résultat est celui de l'exécution en série.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from comptabilite.models import (
     Poste,
     Sens,
     SoldeDossier,
+    SuspensionInterets,
 )
 from comptabilite.models.grand_livre import Regime
 from comptabilite.monnaie import ZERO, date_fr, pourcent
@@ -93,18 +95,32 @@ def parametres(solde: SoldeDossier) -> calcul.ParametresInterets:
     )
 
 
+def suspensions(dossier_id: int) -> list[calcul.Suspension]:
+    """Périodes où le cours des intérêts du dossier est arrêté (jours d avec du < d <= au ;
+    au None : toujours arrêté), lues dans `SuspensionInterets`."""
+    return [
+        (du, au)
+        for du, au in SuspensionInterets.objects.filter(dossier_id=dossier_id)
+        .order_by("du", "id")
+        .values_list("du", "au")
+    ]
+
+
 def taux_des_semestres(
-    params: calcul.ParametresInterets, au: date
+    params: calcul.ParametresInterets,
+    au: date,
+    arrets: Sequence[calcul.Suspension] = (),
 ) -> tuple[dict[date, Decimal], list[str]]:
-    """Taux de chaque semestre couvert, lus dans les tables de référence. Lève
-    `DonneeManquante` (message qui dit quoi saisir) si un semestre manque."""
+    """Taux de chaque semestre couvert (hors semestres entièrement arrêtés : `arrets`), lus
+    dans les tables de référence. Lève `DonneeManquante` (message qui dit quoi saisir) si un
+    semestre manque."""
     from comptabilite import referentiel
 
     taux: dict[date, Decimal] = {}
     avertissements: list[str] = []
     if params.depuis is None or params.regime in (calcul.AUCUN, calcul.CONTRACTUEL):
         return taux, avertissements
-    for semestre in calcul.semestres_necessaires(params.depuis, au):
+    for semestre in calcul.semestres_necessaires(params.depuis, au, arrets):
         if params.regime == calcul.COMMERCIAL:
             taux[semestre] = taux_penalites_retard(semestre)
             continue
@@ -136,7 +152,8 @@ def mouvements(ecritures) -> tuple[list[tuple[date, Decimal]], list[tuple[date, 
 
 def calculer_interets(solde: SoldeDossier, ecritures, au: date) -> calcul.CalculInterets:
     params = parametres(solde)
-    taux, _ = taux_des_semestres(params, au)
+    arrets = suspensions(solde.dossier_id)
+    taux, _ = taux_des_semestres(params, au, arrets)
     principal, payes = mouvements(ecritures)
     return calcul.calculer_interets(
         params,
@@ -144,6 +161,7 @@ def calculer_interets(solde: SoldeDossier, ecritures, au: date) -> calcul.Calcul
         mouvements_principal=principal,
         paiements_interets=payes,
         taux_par_semestre=taux,
+        suspensions=arrets,
     )
 
 
@@ -372,7 +390,7 @@ def interets_regulariser(
     deja = sum((e.signe for e in ecritures if e.nature_effective == NatureEcriture.INTERETS), ZERO)
     ecart = resultat.total - deja
     if ecart != 0:
-        dernier = resultat.morceaux[-1] if resultat.morceaux else None
+        dernier = next((m for m in reversed(resultat.morceaux) if not m.suspendu), None)
         passees.append(
             passer(
                 solde,

@@ -18,6 +18,10 @@ Trois temps :
    par connexion. Les clés étrangères des écritures sont vérifiées comme partout (le
    contournement par `session_replication_role`, réservé au superutilisateur, a été retiré :
    mesuré en temps CPU de la base, il ne gagnait rien, voir docs/ETAT.md).
+   Cours des intérêts arrêté (`SoldeDossier.interets_suspendus_depuis`, échéancier qui remet
+   les intérêts) : aucune écriture, le jour est seulement marqué passé (morceau vide qui
+   repart du jour) ; la reprise du cours est recalculée par le service qui la décide
+   (`comptabilite.services.interets_reprendre`), la nuit suivante repart de là.
 3. Recalcul dossier par dossier (Python, `grand_livre.interets_regulariser`) des cas que le
    SQL ne traite pas : pénalités L441-10 (taux BCE), anniversaire de capitalisation, nuit
    manquée à cheval sur une coupure, SQLite.
@@ -127,7 +131,8 @@ ON CONFLICT DO NOTHING
 SQL_LOT = """
 WITH cibles AS (
     SELECT s.dossier_id, s.etude_id, s.regime, s.taux_fixe, s.majoration_depuis,
-           s.interets_arretes_au, s.morceau_debut, s.morceau_principal, s.morceau_poste
+           s.interets_arretes_au, s.morceau_debut, s.morceau_principal, s.morceau_poste,
+           s.interets_suspendus_depuis
     FROM comptabilite_soldedossier s
     WHERE s.dossier_id > %(apres)s AND s.dossier_id <= %(jusqu_a)s
       AND s.regime IN ('particulier', 'autre', 'contractuel')
@@ -143,12 +148,19 @@ WITH cibles AS (
 ),
 calcul AS (
     SELECT c.*,
-        GREATEST(
-            c.morceau_debut,
-            %(veille_semestre)s::date,
-            CASE WHEN c.majoration_depuis <= %(le)s THEN c.majoration_depuis - 1 END
-        ) AS debut,
+        c.interets_suspendus_depuis IS NOT NULL AS suspendu,
         CASE
+            -- Cours arrêté (échéancier qui remet les intérêts) : morceau vide qui repart
+            -- du jour, comme CalculInterets.etat_nuit après un morceau arrêté.
+            WHEN c.interets_suspendus_depuis IS NOT NULL THEN %(le)s::date
+            ELSE GREATEST(
+                c.morceau_debut,
+                %(veille_semestre)s::date,
+                CASE WHEN c.majoration_depuis <= %(le)s THEN c.majoration_depuis - 1 END
+            )
+        END AS debut,
+        CASE
+            WHEN c.interets_suspendus_depuis IS NOT NULL THEN 0
             WHEN c.regime = 'contractuel' THEN c.taux_fixe
             ELSE t.taux + CASE WHEN c.majoration_depuis <= %(le)s THEN 5 ELSE 0 END
         END AS taux
@@ -163,7 +175,10 @@ valides AS (
     FROM calcul
     WHERE taux IS NOT NULL
       -- Nuit manquée : seulement si aucune coupure n'est tombée entre-temps.
-      AND (interets_arretes_au = %(le)s::date - 1 OR debut = morceau_debut)
+      AND (interets_arretes_au = %(le)s::date - 1 OR debut = morceau_debut OR suspendu)
+      -- Arrêt du cours postérieur au dernier jour passé (les services recalculent
+      -- jusqu'au début de l'arrêt : ne devrait pas arriver) : au recalcul Python.
+      AND (NOT suspendu OR interets_suspendus_depuis <= interets_arretes_au)
 ),
 ecritures AS (
     INSERT INTO comptabilite_ecriture (
@@ -281,8 +296,11 @@ def _chemin_ensembliste(le: date, resume: Counter, *, connexions: int) -> None:
 def _chemin_dossier_par_dossier(
     le: date, resume: Counter, erreurs: Counter, exclure: set[str]
 ) -> None:
+    # Une catégorie sans taux n'est pas tentée, sauf les dossiers au cours arrêté (le taux
+    # d'un semestre entièrement arrêté n'est pas lu).
     restants = (
-        SoldeDossier.objects.exclude(regime__in=[Regime.AUCUN, *exclure])
+        SoldeDossier.objects.exclude(regime=Regime.AUCUN)
+        .exclude(regime__in=exclure, interets_suspendus_depuis__isnull=True)
         .filter(interets_arretes_au__lt=le)
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -339,7 +357,9 @@ def accruer_interets(
             referentiel.taux_interet_legal(debut_semestre(le), categorie)
         except DonneeManquante as manque:
             nombre = SoldeDossier.objects.filter(
-                regime=categorie, interets_arretes_au__lt=le
+                regime=categorie,
+                interets_arretes_au__lt=le,
+                interets_suspendus_depuis__isnull=True,
             ).count()
             if nombre:
                 erreurs[str(manque)] += nombre

@@ -28,8 +28,10 @@ from comptabilite.models import (
     SoldeDossier,
     StatutDebours,
     StatutLigne,
+    SuspensionInterets,
     Versement,
 )
+from comptabilite.models.grand_livre import Regime
 from comptabilite.monnaie import ZERO, date_fr, euros
 from dossiers.models import Dossier, Nature
 from etude.audit import evenement_enregistrer
@@ -96,7 +98,8 @@ def decompte_dossier(dossier: Dossier, *, le: date) -> calcul.Decompte:
     resultat = None
     try:
         params = grand_livre.parametres(solde)
-        taux, avertissements = grand_livre.taux_des_semestres(params, le)
+        arrets = grand_livre.suspensions(dossier.pk)
+        taux, avertissements = grand_livre.taux_des_semestres(params, le, arrets)
         principal, payes = grand_livre.mouvements(ecritures)
         resultat = calcul.calculer_interets(
             params,
@@ -104,6 +107,7 @@ def decompte_dossier(dossier: Dossier, *, le: date) -> calcul.Decompte:
             mouvements_principal=principal,
             paiements_interets=payes,
             taux_par_semestre=taux,
+            suspensions=arrets,
         )
     except DonneeManquante as manque:
         erreurs.append(str(manque))
@@ -678,6 +682,116 @@ def remise_enregistrer(
             )
         )
     return passees
+
+
+# --- Cours des intérêts arrêté (échéanciers) -------------------------------------------------
+
+
+def interets_suspendre(
+    *, acteur: Utilisateur | None, dossier: Dossier, depuis: date, cause_id: str, motif: str
+) -> SuspensionInterets | None:
+    """Arrête le cours des intérêts du dossier pour les jours d > `depuis` (un échéancier qui
+    remet les intérêts, du jour de l'accord). À appeler dans la transaction de la décision :
+    l'arrêt est enregistré, recopié sur le solde pour la nuit, et le grand livre recalculé
+    au plus tard jour passé (les intérêts déjà portés après `depuis` sont repris au crédit,
+    ceux du jour de l'accord portés s'ils manquaient) ; un événement d'audit le dit.
+
+    Si le taux manque pour porter les intérêts jusqu'au `depuis` (DOMAINE.md décision 15),
+    l'arrêt part du dernier jour passé : les jours qu'on ne sait pas chiffrer sont compris
+    dans ce que le plan remet. Rien si le dossier ne porte pas d'intérêts ; refusé si le
+    cours est déjà arrêté."""
+    solde = grand_livre.verrouiller_solde(dossier)
+    if solde.regime == Regime.AUCUN or solde.interets_depuis is None:
+        return None
+    if solde.interets_suspendus_depuis is not None:
+        raise ValidationError(
+            "Le cours des intérêts de ce dossier est déjà arrêté depuis le "
+            f"{date_fr(solde.interets_suspendus_depuis)}."
+        )
+    depuis = max(depuis, solde.interets_depuis)
+    arretes_au = solde.interets_arretes_au or depuis
+    if arretes_au < depuis:
+        try:
+            grand_livre.interets_regulariser(solde, au=depuis, acteur=acteur)
+        except DonneeManquante:
+            depuis = arretes_au
+    suspension = SuspensionInterets.objects.create(
+        etude_id=dossier.etude_id, dossier=dossier, du=depuis, cause_id=cause_id, motif=motif
+    )
+    solde.interets_suspendus_depuis = depuis
+    solde.save(update_fields=["interets_suspendus_depuis"])
+    # Intérêts déjà passés pour des jours d > depuis (accord antidaté, plan approuvé après
+    # des nuits) : repris au crédit ; état du morceau recalé pour la nuit.
+    grand_livre.interets_regulariser(
+        solde, au=max(depuis, solde.interets_arretes_au or depuis), acteur=acteur
+    )
+    _reimputer_trop_paye(solde, le=max(depuis, solde.interets_arretes_au), acteur=acteur)
+    evenement_enregistrer(
+        etude_id=dossier.etude_id,
+        acteur=acteur,
+        action="interets_suspendre",
+        libelle=f"Cours des intérêts arrêté après le {date_fr(depuis)} : {motif}",
+        objet=suspension,
+        dossier=dossier,
+        apres={"du": depuis.isoformat(), "cause_id": cause_id},
+    )
+    return suspension
+
+
+def interets_reprendre(
+    *, acteur: Utilisateur | None, dossier: Dossier, au: date, cause_id: str, raison: str
+) -> SuspensionInterets | None:
+    """Le cours des intérêts arrêté par `cause_id` reprend pour les jours d > `au` (déchéance
+    du terme, plan terminé) sur le principal restant dû, sans rattrapage des jours arrêtés.
+    Dans la transaction de l'appelant : l'arrêt est clos, le solde le dit à la nuit, le grand
+    livre est recalculé au plus tard jour passé (les jours après `au` déjà passés par la nuit
+    portent leurs intérêts), un événement d'audit le dit. Rien si aucun arrêt de cette cause
+    n'est ouvert. Si le taux manque, le recalcul attend la nuit qui suit sa saisie."""
+    solde = grand_livre.verrouiller_solde(dossier)
+    suspension = (
+        SuspensionInterets.objects.select_for_update()
+        .filter(dossier=dossier, cause_id=cause_id, au__isnull=True)
+        .first()
+    )
+    if suspension is None:
+        return None
+    suspension.au = max(au, suspension.du)
+    suspension.save(update_fields=["au"])
+    solde.interets_suspendus_depuis = None
+    solde.save(update_fields=["interets_suspendus_depuis"])
+    arretes_au = solde.interets_arretes_au or suspension.au
+    try:
+        grand_livre.interets_regulariser(solde, au=max(suspension.au, arretes_au), acteur=acteur)
+    except DonneeManquante:
+        # Taux manquant après la reprise : rien n'est passé. L'état du morceau repart de la
+        # fin de l'arrêt (les jours jusque-là sont arrêtés : sans intérêts) ; la nuit porte
+        # les intérêts depuis ce jour quand le taux sera saisi.
+        solde.interets_arretes_au = suspension.au
+        solde.morceau_debut = suspension.au
+        solde.morceau_principal = solde.principal
+        solde.morceau_poste = ZERO
+        solde.save(
+            update_fields=[
+                "interets_arretes_au",
+                "morceau_debut",
+                "morceau_principal",
+                "morceau_poste",
+            ]
+        )
+    evenement_enregistrer(
+        etude_id=dossier.etude_id,
+        acteur=acteur,
+        action="interets_reprendre",
+        libelle=(
+            f"Cours des intérêts repris après le {date_fr(suspension.au)} ({raison}), sur le "
+            "principal restant dû, sans rattrapage de la période arrêtée"
+        ),
+        objet=suspension,
+        dossier=dossier,
+        avant={"au": None},
+        apres={"au": suspension.au.isoformat(), "raison": raison},
+    )
+    return suspension
 
 
 # --- Relevés bancaires ----------------------------------------------------------------------

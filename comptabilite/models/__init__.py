@@ -15,6 +15,7 @@ from .grand_livre import (
     SoldeDossier,
     StatutDebours,
     StatutLigne,
+    SuspensionInterets,
     Versement,
 )
 from .reference import (
@@ -73,6 +74,7 @@ __all__ = [
     "SoldeDossier",
     "StatutDebours",
     "StatutLigne",
+    "SuspensionInterets",
     "TauxBCE",
     "TauxInteretLegal",
     "Versement",

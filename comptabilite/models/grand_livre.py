@@ -324,6 +324,10 @@ class SoldeDossier(models.Model):
     morceau_debut = models.DateField(null=True, blank=True)
     morceau_principal = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
     morceau_poste = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    # Cours des intérêts arrêté (`SuspensionInterets` ouverte, p. ex. un échéancier qui les
+    # remet) : aucun intérêt pour les jours d > cette date. Recopie de la suspension ouverte
+    # pour que la nuit ensembliste la lise sur la ligne du solde, sans jointure.
+    interets_suspendus_depuis = models.DateField(null=True, blank=True)
     modifie_le = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -353,6 +357,45 @@ class SoldeDossier(models.Model):
 
     def __str__(self) -> str:
         return f"Solde {self.dossier_id} : {self.du}"
+
+
+class SuspensionInterets(models.Model):
+    """Période où le cours des intérêts d'un dossier est arrêté : jours d avec
+    `du < d <= au` (même convention que les morceaux, DOMAINE.md décision 1) ; `au` vide :
+    toujours arrêté. Cause : un échéancier qui remet les intérêts, du jour de l'accord à sa
+    déchéance ou à sa fin (`comptabilite.services.interets_suspendre`, `interets_reprendre`).
+    Le calcul des intérêts (décompte, recalcul, nuit) compte ces jours à zéro."""
+
+    etude = models.ForeignKey(
+        "etude.Etude", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="suspensions_interets"
+    )
+    du = models.DateField("arrêtés après le")
+    au = models.DateField("repris après le", null=True, blank=True)
+    cause_id = models.CharField("cause", max_length=64)
+    motif = models.CharField("motif", max_length=300)
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "suspension du cours des intérêts"
+        verbose_name_plural = "suspensions du cours des intérêts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(au__isnull=True),
+                name="suspension_interets_une_ouverte",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(au__isnull=True) | models.Q(au__gte=models.F("du")),
+                name="suspension_interets_ordonnee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        fin = f" au {self.au:%d/%m/%Y}" if self.au else ""
+        return f"Intérêts arrêtés du {self.du:%d/%m/%Y}{fin} ({self.motif})"
 
 
 class ReleveBancaire(models.Model):

@@ -220,21 +220,100 @@ def propositions_calculer(
 # --- Accepter, approuver ----------------------------------------------------------------------
 
 
+def _cause(echeancier: Echeancier) -> str:
+    return f"echeancier-{echeancier.pk}"
+
+
+def _interets_reprendre(echeancier: Echeancier, *, acteur, au: date, raison: str) -> None:
+    """Plan qui remettait les intérêts, déchu ou terminé : leur cours reprend pour les jours
+    après `au` sur le restant dû (comptabilite.services.interets_reprendre), sans rattrapage
+    des jours du plan. Rien pour un plan qui ne les remettait pas."""
+    if not echeancier.remise_interets:
+        return
+    from comptabilite.services import interets_reprendre
+
+    interets_reprendre(
+        acteur=acteur,
+        dossier=echeancier.dossier,
+        au=au,
+        cause_id=_cause(echeancier),
+        raison=raison,
+    )
+
+
+def interets_arreter_plans_en_cours() -> dict:
+    """Rattrapage des plans en cours qui remettent les intérêts et n'ont pas d'arrêt de leur
+    cours (acceptés avant qu'il existe) : arrêt du jour de l'accord, intérêts passés depuis
+    repris au crédit (`comptabilite.services.interets_suspendre`), un plan par transaction,
+    événement d'audit signé « nuit ». Rend le nombre de plans arrêtés et les erreurs (texte
+    français). Idempotent : un plan qui a son arrêt n'est plus relu."""
+    from comptabilite.models import SuspensionInterets
+    from comptabilite.services import interets_suspendre
+
+    deja = set(
+        SuspensionInterets.objects.filter(cause_id__startswith="echeancier-").values_list(
+            "cause_id", flat=True
+        )
+    )
+    resume = {"arretes": 0, "erreurs": []}
+    plans = Echeancier.objects.filter(etat=EtatEcheancier.EN_COURS, remise_interets=True)
+    for pk in plans.order_by("pk").values_list("pk", flat=True):
+        if f"echeancier-{pk}" in deja:
+            continue
+        try:
+            with transaction.atomic():
+                plan = (
+                    Echeancier.objects.select_for_update(of=("self",))
+                    .select_related("dossier")
+                    .get(pk=pk)
+                )
+                if plan.etat != EtatEcheancier.EN_COURS:
+                    continue
+                arret = interets_suspendre(
+                    acteur=None,
+                    dossier=plan.dossier,
+                    depuis=plan.accepte_le,
+                    cause_id=_cause(plan),
+                    motif=f"échéancier n° {plan.pk} (remise des intérêts, rattrapage)",
+                )
+        except (ValidationError, DonneeManquante) as erreur:
+            message = " ".join(getattr(erreur, "messages", [str(erreur)]))
+            resume["erreurs"].append(f"Échéancier n° {pk} : {message}")
+            continue
+        resume["arretes"] += arret is not None
+    return resume
+
+
 def _remises_passer(echeancier: Echeancier, *, acteur: Utilisateur, le: date) -> dict:
     """Le plan court : la remise d'intérêts ou de frais qu'il décide passe au grand livre,
     dans la transaction de la décision (comptabilite.services.remise_enregistrer). Rend les
     montants remis, pour l'événement d'audit de la décision."""
     if not (echeancier.remise_interets or echeancier.remise_frais):
         return {}
-    from comptabilite.services import remise_enregistrer
+    from comptabilite.models import SoldeDossier
+    from comptabilite.services import interets_suspendre, remise_enregistrer
 
+    interets = ZERO
+    if echeancier.remise_interets:
+        # Le plan remet les intérêts : leur cours s'arrête du jour de l'accord tant qu'il
+        # court (repris à la déchéance du terme ou à sa fin : `_interets_reprendre`), et
+        # tous les intérêts dus ce jour-là sont remis (le montant du plan n'en compte pas).
+        interets_suspendre(
+            acteur=acteur,
+            dossier=echeancier.dossier,
+            depuis=echeancier.accepte_le,
+            cause_id=_cause(echeancier),
+            motif=f"échéancier n° {echeancier.pk} (remise des intérêts)",
+        )
+        solde = SoldeDossier.objects.filter(pk=echeancier.dossier_id).first()
+        interets = max(solde.interets, ZERO) if solde is not None else ZERO
     ecritures = remise_enregistrer(
         acteur=acteur,
         dossier=echeancier.dossier,
-        interets=echeancier.du_interets if echeancier.remise_interets else ZERO,
+        interets=interets,
         frais=echeancier.du_frais if echeancier.remise_frais else ZERO,
         le=le,
-        cause_id=f"echeancier-{echeancier.pk}",
+        cause_id=_cause(echeancier),
         motif=f"échéancier n° {echeancier.pk}",
     )
     remis = {"interets": ZERO, "frais": ZERO}
@@ -554,6 +633,12 @@ def _rapprocher_en_memoire(
         avant = instantane(echeancier, ["etat", "solde_le"])
         echeancier.solder()
         echeancier.solde_le = rapprochement.solde_le
+        _interets_reprendre(
+            echeancier,
+            acteur=acteur,
+            au=rapprochement.solde_le,
+            raison=f"échéancier soldé le {date_fr(rapprochement.solde_le)}",
+        )
         fait.champs |= {"etat", "solde_le"}
         resultat.solde = True
         fait.evenements.append(
@@ -735,6 +820,9 @@ def echeancier_prononcer_decheance(
     echeancier.dechu_le = le
     echeancier.suite = suite
     echeancier.save(update_fields=["etat", "dechu_le", "suite"])
+    _interets_reprendre(
+        echeancier, acteur=acteur, au=le, raison=f"déchéance du terme du {date_fr(le)}"
+    )
     _evenement_nuit(
         echeancier,
         acteur,
