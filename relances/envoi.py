@@ -45,7 +45,11 @@ def rendre(modele: str, contexte: dict) -> str:
 
 
 def _raison_de_ne_pas_envoyer(envoi: Envoi) -> str:
-    affectation = AffectationScenario.objects.filter(dossier_id=envoi.dossier_id).first()
+    affectation = (
+        AffectationScenario.objects.filter(dossier_id=envoi.dossier_id)
+        .select_related("scenario")
+        .first()
+    )
     if envoi.echeance_id is not None:
         # Rappel d'échéance : le scénario est arrêté par le plan, c'est voulu ; le plan doit
         # être toujours en cours.
@@ -56,7 +60,13 @@ def _raison_de_ne_pas_envoyer(envoi: Envoi) -> str:
     elif affectation is None or affectation.arret not in ("", MotifArret.TERMINE):
         motif = affectation.get_arret_display() if affectation else "retiré"
         return f"Scénario arrêté depuis la campagne ({motif})"
-    if affectation.suspendu_jusqu_au and affectation.suspendu_jusqu_au >= timezone.localdate():
+    # Une promesse ne suspend que les scénarios qui le prévoient (case « promesse » : la
+    # campagne ne crée pas leurs envois pendant la suspension) ; les autres continuent.
+    if (
+        affectation.suspendu_jusqu_au
+        and affectation.suspendu_jusqu_au >= timezone.localdate()
+        and affectation.scenario.arret_promesse
+    ):
         return f"Scénario suspendu jusqu'au {affectation.suspendu_jusqu_au:%d/%m/%Y}"
     if envoi.canal == Canal.EMAIL:
         if not EmailDebiteur.objects.filter(

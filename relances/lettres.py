@@ -208,10 +208,16 @@ def lettres_du_jour(*, etude_id: int, le: date) -> LotLettres | None:
             .select_related("etape", "debiteur", "dossier__creancier", "etude", "echeance")
             .order_by("id")
         )
-        arretes = set(
-            AffectationScenario.objects.filter(dossier_id__in=[e.dossier_id for e in candidats])
-            .exclude(arret="")
-            .values_list("dossier_id", flat=True)
+        affectations = AffectationScenario.objects.filter(
+            dossier_id__in=[e.dossier_id for e in candidats]
+        )
+        arretes = set(affectations.exclude(arret="").values_list("dossier_id", flat=True))
+        # Promesse de payer enregistrée depuis la campagne, dans un scénario qu'elle suspend
+        # (la règle que `envoi._raison_de_ne_pas_envoyer` applique aux courriels et SMS).
+        suspendus = dict(
+            affectations.filter(
+                suspendu_jusqu_au__gte=le, scenario__arret_promesse=True, arret=""
+            ).values_list("dossier_id", "suspendu_jusqu_au")
         )
         # Un rappel d'échéance part alors que le plan arrête le scénario.
         ignores = [e.pk for e in candidats if e.dossier_id in arretes and e.echeance_id is None]
@@ -219,6 +225,17 @@ def lettres_du_jour(*, etude_id: int, le: date) -> LotLettres | None:
             Envoi.objects.filter(pk__in=ignores).update(
                 etat=EtatEnvoi.IGNORE, motif="Scénario arrêté depuis la campagne"
             )
+        for dossier_id, jusqu_au in suspendus.items():
+            Envoi.objects.filter(
+                pk__in=[e.pk for e in candidats if e.dossier_id == dossier_id],
+                echeance__isnull=True,
+            ).update(
+                etat=EtatEnvoi.IGNORE,
+                motif=f"Scénario suspendu jusqu'au {jusqu_au:%d/%m/%Y}",
+            )
+            ignores += [
+                e.pk for e in candidats if e.dossier_id == dossier_id and e.echeance_id is None
+            ]
         nouveaux = [e for e in candidats if e.pk not in set(ignores)]
         if not nouveaux and lot.nombre:
             return lot

@@ -491,3 +491,50 @@ def test_lettre_de_rappel_d_echeance_donne_l_arriere_du_plan(
     assert f"Arriéré de votre plan à ce jour : {' '.join(attendu.split())}" in texte
     assert "convenir d'un échéancier" not in texte
     assert "frais alloués par le titre" not in texte
+
+
+def test_promesse_sans_effet_sur_un_scenario_qui_ne_le_prevoit_pas(
+    clerc, heures_ouvertes, django_capture_on_commit_callbacks
+):
+    """Case « promesse » décochée : la campagne crée l'étape suivante malgré la promesse, et
+    l'envoi part (il était ignoré au moment de l'envoi : l'étape était perdue)."""
+    creer_scenario(
+        etude=clerc.etude,
+        arret_promesse=False,
+        etapes=[
+            {"apres_jours": 0, "canal": "appel", "script": "Appeler."},
+            {"apres_jours": 1, "canal": "sms", "modele": "Rappelez-nous."},
+        ],
+    )
+    dossier = creer_dossier_joignable(acteur=clerc)
+    lancer(clerc.etude, J0, django_capture_on_commit_callbacks)
+    appel_resultat_enregistrer(
+        acteur=clerc,
+        appel=Appel.objects.get(),
+        resultat="promesse",
+        promesse_date=date(2026, 12, 10),
+        promesse_montant=Decimal("300.00"),
+    )
+    assert lancer(clerc.etude, J0 + timedelta(days=1), django_capture_on_commit_callbacks).crees
+    assert Envoi.objects.get(dossier=dossier, canal="sms").etat == "envoye"
+    assert len(sms.boite) == 1
+
+
+def test_lettre_d_un_scenario_suspendu_par_une_promesse_ne_part_pas(
+    clerc, heures_ouvertes, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Promesse enregistrée entre la campagne et le fichier des lettres, dans un scénario
+    qu'elle suspend : la lettre est ignorée, avec la raison, comme un courriel le serait."""
+    from relances.lettres import lettres_du_jour
+
+    settings.MEDIA_ROOT = tmp_path
+    creer_scenario(etude=clerc.etude, etapes=[{"apres_jours": 0, "canal": "lettre"}])
+    promet, autre = creer_dossier_joignable(acteur=clerc), creer_dossier_joignable(acteur=clerc)
+    with django_capture_on_commit_callbacks(execute=False):
+        campagne_lancer(etude=clerc.etude, le=J0)
+    AffectationScenario.objects.filter(dossier=promet).update(suspendu_jusqu_au=date(2026, 11, 20))
+    lot = lettres_du_jour(etude_id=clerc.etude_id, le=J0)
+    assert lot.nombre == 1
+    assert Envoi.objects.get(dossier=autre).etat == "envoye"
+    ignore = Envoi.objects.get(dossier=promet)
+    assert (ignore.etat, ignore.motif) == ("ignore", "Scénario suspendu jusqu'au 20/11/2026")
