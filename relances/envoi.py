@@ -26,6 +26,25 @@ from .models import AffectationScenario, Appel, Canal, Envoi, EtatEnvoi, MotifAr
 from .services.campagnes import horaires_de
 
 
+def premiere_lettre(envoi: Envoi) -> str:
+    """« Rappel de notre lettre … du … » : la première lettre partie du dossier (pas cet
+    envoi), avec la référence qu'elle porte (relances/lettres.py), ou "" s'il n'y en a pas.
+    Chaque relance rappelle la référence et la date de la première lettre (CPCE R124-4,
+    domaine/textes.md C11 : « ce que le logiciel doit faire »)."""
+    premiere = (
+        Envoi.objects.filter(dossier_id=envoi.dossier_id, canal=Canal.LETTRE)
+        .exclude(etat__in=[EtatEnvoi.IGNORE, EtatEnvoi.ECHOUE])
+        .exclude(pk=envoi.pk)
+        .order_by("le", "id")
+        .only("id", "le")
+        .first()
+    )
+    if premiere is None or premiere.le > envoi.le:
+        return ""
+    reference = f"{envoi.dossier.reference}/L{premiere.pk}"
+    return f"Rappel de notre lettre {reference} du {premiere.le:%d/%m/%Y}"
+
+
 def contexte_discret(envoi: Envoi) -> dict:
     """Ce qu'un SMS ou un courriel peut dire : rien sur la dette ni le créancier."""
     etude = envoi.etude
@@ -102,9 +121,15 @@ def _finir(envoi_id: int, etat: str, **champs) -> None:
 def _courriel(envoi: Envoi, connexion) -> dict:
     contexte = contexte_discret(envoi)
     identifiant = make_msgid(idstring=f"envoi-{envoi.pk}", domain="etude.invalid")
+    corps = rendre(envoi.etape.modele, contexte)
+    rappel = premiere_lettre(envoi)
+    if rappel:
+        # Le SMS tient en un message et ne rappelle que la référence du dossier ; le courriel
+        # porte la référence et la date de la première lettre.
+        corps += f"\n\n{rappel}."
     message = EmailMessage(
         subject=rendre(envoi.etape.objet, contexte),
-        body=rendre(envoi.etape.modele, contexte),
+        body=corps,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[envoi.destinataire],
         headers={"Message-ID": identifiant, "X-Etude-Envoi": str(envoi.pk)},

@@ -85,6 +85,12 @@ def test_les_etapes_se_suivent_canal_par_canal_jusqu_a_la_voie_judiciaire(
     assert dossier.reference in mail.outbox[0].body + mail.outbox[1].body
     for mot in ("1 200", "1200", "Bailleur", "dette", "créance"):
         assert mot not in message.body and mot not in message.subject
+    # Chaque relance rappelle la référence et la date de la première lettre (R124-4).
+    for courriel in mail.outbox:
+        envoi = Envoi.objects.get(canal="email", destinataire=courriel.to[0])
+        lettre = Envoi.objects.get(canal="lettre", dossier_id=envoi.dossier_id)
+        reference = f"{lettre.dossier.reference}/L{lettre.pk}"
+        assert courriel.body.endswith(f"Rappel de notre lettre {reference} du 02/11/2026.")
     # J+15 : SMS, tenu dans un seul SMS.
     lancer(clerc.etude, J0 + timedelta(days=15), django_capture_on_commit_callbacks)
     assert len(sms.boite) == 2
