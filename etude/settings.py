@@ -67,7 +67,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "etude.middleware.SessionGlissanteMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,7 +173,12 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token", "csrfmiddlewareto
 
 OTP_TOTP_ISSUER = "Étude"
 
+# L'interface est en français, quel que soit le navigateur : pas de LocaleMiddleware (il
+# suivait Accept-Language, et un navigateur réglé en anglais recevait « This field is
+# required. » ou « Thursday ») et une seule langue offerte, pour qu'aucun autre mécanisme
+# (admin, set_language) n'en active une autre.
 LANGUAGE_CODE = "fr-fr"
+LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
