@@ -63,7 +63,11 @@ def campagne_lancer(request):
     except ValueError:
         messages.error(request, f"Date « {texte[:20]} » illisible (attendu AAAA-MM-JJ).")
         return redirect("relances_accueil")
-    lancement = services.campagne_lancer(etude=request.user.etude, le=le, acteur=request.user)
+    try:
+        lancement = services.campagne_lancer(etude=request.user.etude, le=le, acteur=request.user)
+    except RegleMetier as erreur:
+        messages.error(request, str(erreur))
+        return redirect("relances_accueil")
     messages.success(
         request,
         f"Campagne lancée : {lancement.crees} envoi(s) créé(s), {lancement.taches} tâche(s).",

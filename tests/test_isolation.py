@@ -155,9 +155,9 @@ def _relances_a(o):
         scenario_affecter(
             acteur=clerc, dossier=o["dossier"], scenario=scenario, le=date(2026, 3, 2)
         )
-        campagne_lancer(etude=clerc.etude, le=date(2026, 3, 2), acteur=clerc)
+        campagne_lancer(etude=clerc.etude, le=date(2026, 3, 2))
         lot = lettres_du_jour(etude_id=clerc.etude_id, le=date(2026, 3, 2))
-        campagne_lancer(etude=clerc.etude, le=date(2026, 3, 3), acteur=clerc)
+        campagne_lancer(etude=clerc.etude, le=date(2026, 3, 3))
         from relances.envoi import envoyer_paquet
         from relances.models import Envoi
 

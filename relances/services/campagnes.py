@@ -451,8 +451,29 @@ def campagne_lancer(*, etude, le: date, acteur=None, origine: str = Campagne.Ori
     validation, par paquets Celery ; les lettres vont au fichier du jour.
 
     Rejouée pour la même journée, la passe ne crée rien de plus (contrainte unique dossier +
-    étape ; la campagne de nuit d'une journée est unique)."""
+    étape ; la campagne de nuit d'une journée est unique).
+
+    Lancée par une personne (`acteur`) : jamais pour une journée à venir (elle déroulerait
+    d'avance les étapes des jours suivants : lettre, courriel, SMS et appel le même soir) ;
+    une journée passée (rattraper une nuit manquée, qui rejoue aussi les rappels des
+    échéances constatées ce jour-là) est réservée au principal clerc et au commissaire, et
+    l'événement de la campagne le dit."""
     _exiger_ecriture(acteur)
+    rattrapage = False
+    if acteur is not None:
+        aujourd_hui = timezone.localdate()
+        if le > aujourd_hui:
+            raise RegleMetier(
+                f"Une campagne ne se lance pas pour une journée à venir ({le:%d/%m/%Y}) : "
+                "chaque nuit passe les étapes dues ce jour-là."
+            )
+        if le < aujourd_hui:
+            if not acteur.est_principal:
+                raise RegleMetier(
+                    "Seuls le principal clerc et le commissaire lancent une campagne pour une "
+                    f"journée passée ({le:%d/%m/%Y}), pour rattraper une nuit manquée."
+                )
+            rattrapage = True
     nouvelle = True
     if origine == Campagne.Origine.NUIT:
         campagne, nouvelle = Campagne.objects.get_or_create(
@@ -497,13 +518,19 @@ def campagne_lancer(*, etude, le: date, acteur=None, origine: str = Campagne.Ori
     campagne.nombre_envois += crees
     campagne.nombre_taches += taches
     campagne.save(update_fields=["nombre_envois", "nombre_taches"])
+    libelle = f"{campagne} : {crees} envoi(s) créé(s), {taches} tâche(s)"
+    if rattrapage:
+        libelle = (
+            f"Rattrapage de la journée passée du {le:%d/%m/%Y} (lancé le "
+            f"{timezone.localdate():%d/%m/%Y}) ; {libelle}"
+        )
     evenement_enregistrer(
         etude_id=etude.pk,
         acteur=acteur,
         action="relances.campagne_lancer",
-        libelle=f"{campagne} : {crees} envoi(s) créé(s), {taches} tâche(s)",
+        libelle=libelle,
         objet=campagne,
-        apres={"crees": crees, "affectes": affectes, "arrets": arrets},
+        apres={"crees": crees, "affectes": affectes, "arrets": arrets, "rattrapage": rattrapage},
     )
     return Lancement(campagne, affectes, arrets, crees, taches)
 
