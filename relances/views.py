@@ -5,13 +5,13 @@ vue qui écrit exige `peut_ecrire` (403 sinon) et appelle un seul service."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,7 +21,7 @@ from etude.models import Utilisateur
 from etude.views import ecriture_requise
 
 from . import resultats
-from .forms import EtapeForm, ScenarioForm
+from .forms import EtapeForm, ResultatAppelForm, ScenarioForm
 from .models import (
     AffectationScenario,
     Appel,
@@ -326,22 +326,16 @@ def appel_resultat(request, pk: int):
     appel = get_object_or_404(Appel.objects.pour(request.user), pk=pk)
     if appel.clerc_id != request.user.pk and not request.user.est_principal:
         raise PermissionDenied("Cet appel est dans la liste d'un autre clerc.")
-    resultat = request.POST.get("resultat", "")
-    promesse_date = promesse_montant = None
+    formulaire = ResultatAppelForm(
+        request.POST, etude_id=appel.etude_id, aujourd_hui=timezone.localdate()
+    )
+    if not formulaire.is_valid():
+        messages.error(request, f"Rien n'a été enregistré. {formulaire.message()}")
+        return redirect(f"{reverse('relances_appels')}#appel-{appel.pk}")
     try:
-        if resultat == ResultatAppel.PROMESSE:
-            promesse_date = date.fromisoformat(request.POST.get("promesse_date", ""))
-            promesse_montant = Decimal(request.POST.get("promesse_montant", "").replace(",", "."))
         services.appel_resultat_enregistrer(
-            acteur=request.user,
-            appel=appel,
-            resultat=resultat,
-            promesse_date=promesse_date,
-            promesse_montant=promesse_montant,
-            commentaire=request.POST.get("commentaire", ""),
+            acteur=request.user, appel=appel, **formulaire.cleaned_data
         )
-    except (ValueError, InvalidOperation):
-        messages.error(request, "Une promesse porte une date (AAAA-MM-JJ) et un montant en euros.")
     except RegleMetier as erreur:
         messages.error(request, str(erreur))
     else:

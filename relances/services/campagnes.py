@@ -715,6 +715,46 @@ def courriel_opposition_enregistrer(
 
 # --- Appels -----------------------------------------------------------------------------
 
+# Plus grand montant que la colonne tient (DecimalField 14 chiffres dont 2 décimales).
+_CHAMP_MONTANT_PROMIS = Appel._meta.get_field("promesse_montant")
+MONTANT_PROMIS_MAX = Decimal(10) ** (
+    _CHAMP_MONTANT_PROMIS.max_digits - _CHAMP_MONTANT_PROMIS.decimal_places
+) - Decimal("0.01")
+
+
+def limite_promesse(etude_id: int, aujourd_hui: date) -> date:
+    """Date la plus lointaine qu'une promesse de payer peut porter : la durée maximale des
+    plans de l'étude (politique des échéanciers, 24 mois par défaut, C. civ. 1343-5). Un
+    paiement promis plus loin n'est plus une promesse mais un plan ; et la promesse suspend
+    le scénario jusqu'à sa date : une date lointaine l'arrêterait sans le dire."""
+    from ..echeancier_calcul import ajouter_mois
+    from ..models import PolitiqueEcheancier
+
+    return ajouter_mois(aujourd_hui, PolitiqueEcheancier.de(etude_id).duree_max_mois)
+
+
+def _verifier_promesse(*, etude_id: int, le: date | None, montant: Decimal | None) -> None:
+    if le is None or montant is None:
+        raise RegleMetier("Une promesse de payer porte une date et un montant.")
+    if not isinstance(montant, Decimal) or not montant.is_finite():
+        raise RegleMetier("Le montant promis doit être un montant en euros.")
+    if montant <= 0:
+        raise RegleMetier("Le montant promis doit être positif.")
+    if montant > MONTANT_PROMIS_MAX or montant != montant.quantize(Decimal("0.01")):
+        plafond = f"{MONTANT_PROMIS_MAX:,.2f}".replace(",", "\u202f").replace(".", ",")
+        raise RegleMetier(
+            f"Le montant promis doit être en euros et centimes, au plus {plafond} €."
+        )
+    aujourd_hui = timezone.localdate()
+    if le < aujourd_hui:
+        raise RegleMetier("La date promise ne peut pas être passée.")
+    limite = limite_promesse(etude_id, aujourd_hui)
+    if le > limite:
+        raise RegleMetier(
+            f"La date promise ne peut pas dépasser le {limite:%d/%m/%Y} (durée maximale des "
+            "plans de l'étude) : au-delà, proposez un plan."
+        )
+
 
 @transaction.atomic
 def appel_resultat_enregistrer(
@@ -744,12 +784,7 @@ def appel_resultat_enregistrer(
         raise RegleMetier("Résultat d'appel inconnu.")
     aujourd_hui = timezone.localdate()
     if resultat == ResultatAppel.PROMESSE:
-        if promesse_date is None or promesse_montant is None:
-            raise RegleMetier("Une promesse de payer porte une date et un montant.")
-        if promesse_montant <= 0:
-            raise RegleMetier("Le montant promis doit être positif.")
-        if promesse_date < aujourd_hui:
-            raise RegleMetier("La date promise ne peut pas être passée.")
+        _verifier_promesse(etude_id=appel.etude_id, le=promesse_date, montant=promesse_montant)
     avant = instantane(appel, ["resultat"])
     appel.resultat = resultat
     appel.promesse_date = promesse_date if resultat == ResultatAppel.PROMESSE else None

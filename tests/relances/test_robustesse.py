@@ -5,6 +5,7 @@ case « contestation » du scénario et contestation reçue depuis la fiche."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
@@ -82,3 +83,123 @@ def test_le_clerc_lance_la_campagne_du_jour(
     evenement = Evenement.objects.get(action="relances.campagne_lancer")
     assert evenement.apres["rattrapage"] is False
     assert Envoi.objects.count() == 2
+
+
+# --- Résultat d'appel : formulaire ---------------------------------------------------------
+
+
+def _appel(*, clerc, dossier=None, telephone=None, le=MARDI):
+    from relances.models import Appel
+
+    dossier = dossier or creer_dossier_joignable(acteur=clerc)
+    debiteur = dossier.debiteurs.first()
+    return Appel.objects.create(
+        etude=clerc.etude,
+        dossier=dossier,
+        debiteur=debiteur,
+        clerc=clerc,
+        telephone=telephone or debiteur.telephones.first().numero,
+        prevu_le=le,
+    )
+
+
+@pytest.fixture
+def appel_suivi(clerc, heures_ouvertes):
+    from relances.services.campagnes import scenario_affecter
+
+    scenario = creer_scenario(etude=clerc.etude)
+    appel = _appel(clerc=clerc)
+    scenario_affecter(acteur=clerc, dossier=appel.dossier, scenario=scenario, le=MARDI)
+    return appel
+
+
+@pytest.mark.parametrize(
+    ("montant", "date_promise", "attendu"),
+    [
+        (
+            "1e20",
+            "2026-12-05",
+            "Montant promis : Assurez-vous qu’il n’y a pas plus de 14 chiffres",
+        ),
+        ("Infinity", "2026-12-05", "Montant promis : Saisissez un nombre."),
+        ("NaN", "2026-12-05", "Montant promis : Saisissez un nombre."),
+        ("123456789012345", "2026-12-05", "pas plus de 14 chiffres"),
+        ("12,345", "2026-12-05", "pas plus de 2 chiffres après la virgule"),
+        ("0", "2026-12-05", "Montant promis : Le montant promis est d'au moins 0,01 €."),
+        ("-150", "2026-12-05", "Montant promis : Le montant promis est d'au moins 0,01 €."),
+        ("", "2026-12-05", "Une promesse de payer porte un montant."),
+        ("150", "", "Une promesse de payer porte une date."),
+        ("150", "2026-11-23", "La date promise ne peut pas être passée."),
+        ("150", "9999-12-31", "ne peut pas dépasser le 24/11/2028"),
+        ("150", "2028-11-25", "ne peut pas dépasser le 24/11/2028"),
+        ("150", "demain", "Date promise : Saisissez une date valide."),
+    ],
+)
+def test_promesse_mal_saisie_refusee_en_francais_sans_rien_ecrire(
+    client, clerc, appel_suivi, montant, date_promise, attendu
+):
+    client.force_login(clerc)
+    reponse = client.post(
+        reverse("relances_appel_resultat", args=[appel_suivi.pk]),
+        {"resultat": "promesse", "promesse_date": date_promise, "promesse_montant": montant},
+    )
+    assert reponse.status_code == 302
+    assert reponse.url.endswith(f"#appel-{appel_suivi.pk}")
+    message = _messages(reponse)
+    assert message.startswith("Rien n'a été enregistré.") and attendu in message, message
+    appel_suivi.refresh_from_db()
+    assert appel_suivi.resultat == "" and appel_suivi.promesse_montant is None
+    assert appel_suivi.dossier.affectation_scenario.suspendu_jusqu_au is None
+    assert not Evenement.objects.filter(action="relances.appel_resultat").exists()
+
+
+def test_promesse_a_la_limite_des_plans_acceptee(client, clerc, appel_suivi):
+    """Limite : la durée maximale des plans de l'étude (24 mois par défaut) ; au-delà, c'est
+    un plan, pas une promesse."""
+    client.force_login(clerc)
+    client.post(
+        reverse("relances_appel_resultat", args=[appel_suivi.pk]),
+        {"resultat": "promesse", "promesse_date": "2028-11-24", "promesse_montant": "1 234,56"},
+    )
+    appel_suivi.refresh_from_db()
+    assert appel_suivi.resultat == "promesse"
+    assert appel_suivi.promesse_montant == Decimal("1234.56")
+    assert appel_suivi.promesse_date == date(2028, 11, 24)
+
+
+def test_la_limite_suit_la_politique_de_l_etude(client, clerc, appel_suivi):
+    from relances.models import PolitiqueEcheancier
+
+    PolitiqueEcheancier.objects.create(etude=clerc.etude, duree_max_mois=6)
+    client.force_login(clerc)
+    reponse = client.post(
+        reverse("relances_appel_resultat", args=[appel_suivi.pk]),
+        {"resultat": "promesse", "promesse_date": "2027-05-25", "promesse_montant": "100"},
+    )
+    assert "ne peut pas dépasser le 24/05/2027" in _messages(reponse)
+
+
+@pytest.mark.parametrize(
+    ("montant", "le"),
+    [
+        (Decimal("1e20"), date(2026, 12, 5)),
+        (Decimal("Infinity"), date(2026, 12, 5)),
+        (Decimal("NaN"), date(2026, 12, 5)),
+        (Decimal("0.001"), date(2026, 12, 5)),
+        (Decimal("150"), date(2030, 1, 1)),
+    ],
+)
+def test_le_service_borne_la_promesse(clerc, appel_suivi, montant, le):
+    from etude.errors import RegleMetier
+    from relances.services.campagnes import appel_resultat_enregistrer
+
+    with pytest.raises(RegleMetier):
+        appel_resultat_enregistrer(
+            acteur=clerc,
+            appel=appel_suivi,
+            resultat="promesse",
+            promesse_date=le,
+            promesse_montant=montant,
+        )
+    appel_suivi.refresh_from_db()
+    assert appel_suivi.resultat == ""
