@@ -48,8 +48,11 @@ def _message_erreur(erreur) -> str:
     return str(erreur)
 
 
-def _parametres(donnees, aujourd_hui: date) -> tuple[date, bool, bool, list[str]]:
-    """Première échéance et remises demandées ; erreurs en français."""
+def _parametres(
+    donnees, aujourd_hui: date, politique: PolitiqueEcheancier | None = None
+) -> tuple[date, bool, bool, list[str]]:
+    """Première échéance et remises demandées ; erreurs en français (première échéance
+    passée, ou au-delà de la durée de la `politique` comptée depuis aujourd'hui)."""
     erreurs = []
     texte = (donnees.get("premiere") or "").strip()
     premiere = aujourd_hui + timedelta(days=10)
@@ -60,6 +63,11 @@ def _parametres(donnees, aujourd_hui: date) -> tuple[date, bool, bool, list[str]
             erreurs.append(f"Date de première échéance invalide « {texte} » (AAAA-MM-JJ).")
     if premiere < aujourd_hui:
         erreurs.append("La première échéance ne peut pas être dans le passé.")
+    elif not erreurs and politique is not None:
+        try:
+            services.premiere_echeance_controler(politique, le=aujourd_hui, premiere=premiere)
+        except ValidationError as erreur:
+            erreurs.extend(erreur.messages)
     return (
         premiere,
         donnees.get("remise_interets") in ("on", "1", "true"),
@@ -69,7 +77,8 @@ def _parametres(donnees, aujourd_hui: date) -> tuple[date, bool, bool, list[str]
 
 
 def _contexte_propositions(dossier, donnees, aujourd_hui) -> dict:
-    premiere, remise_interets, remise_frais, erreurs = _parametres(donnees, aujourd_hui)
+    politique = PolitiqueEcheancier.de(dossier.etude_id)
+    premiere, remise_interets, remise_frais, erreurs = _parametres(donnees, aujourd_hui, politique)
     contexte = {
         "dossier": dossier,
         "premiere": premiere,
@@ -77,6 +86,8 @@ def _contexte_propositions(dossier, donnees, aujourd_hui) -> dict:
         "remise_frais": remise_frais,
         "erreurs": erreurs,
         "resultat": None,
+        "premiere_min": aujourd_hui,
+        "premiere_max": services.fin_de_la_duree(politique, le=aujourd_hui),
     }
     if not erreurs:
         resultat = services.propositions_calculer(
@@ -95,6 +106,8 @@ def _contexte_propositions(dossier, donnees, aujourd_hui) -> dict:
                     nombre=proposition.nombre,
                     remise_interets=remise_interets,
                     remise_frais=remise_frais,
+                    le=aujourd_hui,
+                    premiere=premiere,
                 ),
             }
             for proposition in resultat.propositions
@@ -132,7 +145,9 @@ def echeancier_propositions(request, reference: str):
 def echeancier_accepter(request, reference: str):
     dossier = _dossier(request, reference)
     aujourd_hui = timezone.localdate()
-    premiere, remise_interets, remise_frais, erreurs = _parametres(request.POST, aujourd_hui)
+    premiere, remise_interets, remise_frais, erreurs = _parametres(
+        request.POST, aujourd_hui, PolitiqueEcheancier.de(dossier.etude_id)
+    )
     try:
         nombre = int(request.POST.get("nombre", ""))
     except ValueError:
@@ -180,6 +195,15 @@ def echeancier_detail(request, pk: int):
             "politique": PolitiqueEcheancier.de(plan.etude_id),
             "decheance_possible_le": services.decheance_possible_a_partir_du(plan),
             "suites": SuiteDecheance.choices,
+            # Sans scénario à reprendre, seule la voie judiciaire est proposée.
+            "scenario_non_repris": (
+                services.scenario_non_repris(plan.dossier_id)
+                if plan.etat == EtatEcheancier.EN_COURS and plan.a_decheoir_depuis
+                else ""
+            ),
+            "mises_en_demeure_anterieures": [
+                date.fromisoformat(jour) for jour in plan.mises_en_demeure_anterieures
+            ],
             "aujourd_hui": timezone.localdate(),
             "rubrique": "dossiers",
         },
@@ -373,7 +397,8 @@ def echeancier_mise_en_demeure_pdf(request, pk: int):
         return redirect(plan)
     contexte = contexte_plan_a_signer(plan)
     impayees = [e for e in contexte["echeances"] if e.etat == "en_retard"]
-    le = plan.mise_en_demeure_le or timezone.localdate()
+    # La lettre du défaut en cours : celle d'un défaut régularisé ne se réimprime pas.
+    le = plan.mise_en_demeure_le if plan.mise_en_demeure_en_vigueur else timezone.localdate()
     contexte.update(
         {
             "impayees": impayees,

@@ -159,7 +159,16 @@ class Echeancier(ConcurrentTransitionMixin, models.Model):
     commentaire_decision = models.TextField("commentaire du principal clerc", blank=True)
     # Suivi de nuit : premier jour où la déchéance peut être prononcée (grâce écoulée).
     a_decheoir_depuis = models.DateField("déchéance possible depuis", null=True, blank=True)
+    # La dernière mise en demeure ; elle ne vaut que pour le défaut en cours (faite le jour où
+    # la déchéance est devenue possible, ou après). Les précédentes, faites pour un défaut
+    # que le débiteur a régularisé, restent dans `mises_en_demeure_anterieures`.
     mise_en_demeure_le = models.DateField("mise en demeure le", null=True, blank=True)
+    mises_en_demeure_anterieures = models.JSONField(
+        "mises en demeure antérieures",
+        default=list,
+        blank=True,
+        help_text="Dates (AAAA-MM-JJ) des mises en demeure faites pour un défaut régularisé.",
+    )
     dechu_le = models.DateField("déchu le", null=True, blank=True)
     suite = models.CharField(
         "suite après déchéance", max_length=12, choices=SuiteDecheance.choices, blank=True
@@ -206,6 +215,17 @@ class Echeancier(ConcurrentTransitionMixin, models.Model):
     def hors_politique(self) -> bool:
         return bool(self.motifs_hors_politique)
 
+    @property
+    def mise_en_demeure_en_vigueur(self) -> bool:
+        """Une mise en demeure vaut pour le défaut en cours : faite le jour où la déchéance
+        est devenue possible (`a_decheoir_depuis`) ou après. Celle d'un défaut antérieur,
+        que le débiteur a régularisé, ne fonde pas la déchéance d'un nouveau défaut."""
+        return (
+            self.mise_en_demeure_le is not None
+            and self.a_decheoir_depuis is not None
+            and self.mise_en_demeure_le >= self.a_decheoir_depuis
+        )
+
     # --- transitions (en mémoire ; le service enregistre et audite) ---
 
     @transition(etat, source="", target=EtatEcheancier.A_APPROUVER)
@@ -232,7 +252,7 @@ class Echeancier(ConcurrentTransitionMixin, models.Model):
         etat,
         source=EtatEcheancier.EN_COURS,
         target=EtatEcheancier.DECHU,
-        conditions=[lambda e: e.mise_en_demeure_le is not None],
+        conditions=[lambda e: e.mise_en_demeure_en_vigueur],
     )
     def prononcer_decheance(self):
         pass

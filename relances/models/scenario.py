@@ -190,7 +190,7 @@ class EtapeScenario(models.Model):
 
 class MotifArret(models.TextChoices):
     PAIEMENT = "paiement", "Paiement total"
-    PLAN = "plan", "Plan accepté"
+    PLAN = "plan", "Plan de paiement à approuver ou en cours"
     CONTESTATION = "contestation", "Contestation"
     SURENDETTEMENT = "surendettement", "Dossier de surendettement"
     TERMINE = "termine", "Étapes épuisées : voie judiciaire proposée"

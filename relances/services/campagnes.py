@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -171,26 +171,37 @@ def _sql_sous_plan() -> str:
     return sql + f" AND ech.etat IN ({etats}))"
 
 
-def _reprendre_apres_decheance(curseur, etude_id: int, le: date) -> int:
-    """Un plan déchu dont la suite choisie est « scénario » : le scénario arrêté par ce plan
-    reprend (il repart de l'étape où il en était) ; un événement par dossier."""
+def _reprendre_apres_plan(curseur, etude_id: int, le: date) -> int:
+    """Le scénario qu'un plan a arrêté (`arret = 'plan'`) reprend, là où il en était, quand
+    plus aucun plan du dossier n'est en cours ni à approuver et que le dernier plan :
+    - a été refusé par le principal clerc (décision au plus tard le `le`) ;
+    - ou est déchu (au plus tard le `le`, après l'arrêt) avec la suite « scénario ».
+    Un plan déchu vers la voie judiciaire, ou soldé, laisse le scénario arrêté. Une requête
+    pour toute l'étude ; un événement d'audit par dossier repris."""
+    fin_du_jour = timezone.make_aware(datetime.combine(le + timedelta(days=1), time.min))
     curseur.execute(
         """
         UPDATE relances_affectationscenario a SET arret = '', arrete_le = NULL,
             suspendu_jusqu_au = NULL
+        FROM relances_echeancier ech
         WHERE a.etude_id = %(etude)s AND a.arret = 'plan'
-          AND EXISTS (SELECT 1 FROM relances_echeancier ech
-                      WHERE ech.dossier_id = a.dossier_id AND ech.etat = 'dechu'
-                        AND ech.suite = 'scenario' AND ech.dechu_le >= a.arrete_le
-                        AND ech.dechu_le <= %(le)s)
-          AND NOT EXISTS (SELECT 1 FROM relances_echeancier ech
-                          WHERE ech.dossier_id = a.dossier_id
-                            AND ech.etat IN ('a_approuver', 'en_cours'))
-        RETURNING a.id, a.dossier_id
+          AND ech.id = (SELECT max(e2.id) FROM relances_echeancier e2
+                        WHERE e2.dossier_id = a.dossier_id)
+          AND ((ech.etat = 'dechu' AND ech.suite = 'scenario' AND ech.dechu_le >= a.arrete_le
+                AND ech.dechu_le <= %(le)s)
+               OR (ech.etat = 'refuse' AND ech.decide_le < %(fin_du_jour)s))
+          AND NOT EXISTS (SELECT 1 FROM relances_echeancier act
+                          WHERE act.dossier_id = a.dossier_id
+                            AND act.etat IN ('a_approuver', 'en_cours'))
+        RETURNING a.id, a.dossier_id, ech.etat
         """,
-        {"etude": etude_id, "le": le},
+        {"etude": etude_id, "le": le, "fin_du_jour": fin_du_jour},
     )
     lignes = curseur.fetchall()
+    libelles = {
+        "dechu": "Scénario repris après la déchéance du plan",
+        "refuse": "Scénario repris : le plan hors politique a été refusé",
+    }
     inserer_evenements(
         [
             Evenement(
@@ -198,13 +209,14 @@ def _reprendre_apres_decheance(curseur, etude_id: int, le: date) -> int:
                 acteur=None,
                 acteur_libelle="nuit",
                 action="relances.scenario_reprendre",
-                libelle="Scénario repris après la déchéance du plan",
+                libelle=libelles[etat],
                 objet_type="relances.AffectationScenario",
                 objet_id=str(identifiant),
                 dossier_id=dossier_id,
-                apres={"arret": ""},
+                avant={"arret": "plan"},
+                apres={"arret": "", "plan": etat},
             )
-            for identifiant, dossier_id in lignes
+            for identifiant, dossier_id, etat in lignes
         ]
     )
     return len(lignes)
@@ -483,7 +495,7 @@ def campagne_lancer(*, etude, le: date, acteur=None, origine: str = Campagne.Ori
         campagne = Campagne.objects.create(etude=etude, le=le, origine=origine, lancee_par=acteur)
     with connection.cursor() as curseur:
         affectes = _affecter_par_regles(curseur, etude.pk, le)
-        repris = _reprendre_apres_decheance(curseur, etude.pk, le)
+        repris = _reprendre_apres_plan(curseur, etude.pk, le)
         arrets = _appliquer_arrets(curseur, etude.pk, le)
         arrets["repris"] = repris
         parametres = {"campagne": campagne.pk, "le": le, "etude": etude.pk}

@@ -25,10 +25,12 @@ from etude.models import Evenement, Utilisateur
 
 from .. import echeancier_calcul as calcul
 from ..models import (
+    AffectationScenario,
     Echeance,
     Echeancier,
     EtatEcheance,
     EtatEcheancier,
+    MotifArret,
     PolitiqueEcheancier,
     SuiteDecheance,
 )
@@ -162,14 +164,74 @@ def du_du_dossier(dossier: Dossier) -> Du:
     return Du(frais=solde.frais, interets=solde.interets, principal=solde.principal)
 
 
+def fin_de_la_duree(politique: PolitiqueEcheancier, *, le: date) -> date:
+    """Dernier jour où une échéance tient dans la durée de l'étude : la durée d'un plan se
+    mesure de l'accord (`le`) à sa dernière échéance (C. civ. 1343-5 : report ou
+    échelonnement « dans la limite de deux années »), pas au nombre d'échéances : un plan
+    différé de plusieurs années n'est pas « dans la politique » parce qu'il en compte 24."""
+    return calcul.ajouter_mois(le, politique.duree_max_mois)
+
+
+def mois_entames(debut: date, fin: date) -> int:
+    """Nombre de mois de `debut` à `fin`, tout mois entamé compté (0 si `fin` <= `debut`)."""
+    mois = 0
+    while calcul.ajouter_mois(debut, mois) < fin:
+        mois += 1
+    return mois
+
+
+def echeances_dans_la_duree(politique: PolitiqueEcheancier, *, le: date, premiere: date) -> int:
+    """Le plus grand nombre d'échéances mensuelles à partir de `premiere` dont la dernière
+    tient dans la durée de l'étude comptée depuis l'accord (0 si `premiere` la dépasse)."""
+    fin = fin_de_la_duree(politique, le=le)
+    nombre = 0
+    while nombre < politique.duree_max_mois and calcul.ajouter_mois(premiere, nombre) <= fin:
+        nombre += 1
+    return nombre
+
+
+def premiere_echeance_controler(politique: PolitiqueEcheancier, *, le: date, premiere: date):
+    """Refuse une première échéance avant l'accord, ou au-delà de la durée de l'étude (un
+    report de plus de deux années n'est plus un délai de grâce : C. civ. 1343-5). Lève une
+    `ValidationError` en français."""
+    if premiere < le:
+        raise ValidationError(
+            {
+                "premiere": f"La première échéance ({date_fr(premiere)}) ne peut pas précéder "
+                f"le jour de l'accord ({date_fr(le)})."
+            }
+        )
+    fin = fin_de_la_duree(politique, le=le)
+    if premiere > fin:
+        raise ValidationError(
+            {
+                "premiere": f"La première échéance ({date_fr(premiere)}) tombe au-delà de la "
+                f"durée de l'étude ({politique.duree_max_mois} mois après l'accord, soit le "
+                f"{date_fr(fin)}) : un report aussi long n'est pas un échéancier (C. civ. "
+                "1343-5 : deux années au plus). Choisissez une date plus proche."
+            }
+        )
+
+
 def motifs_hors_politique(
-    politique: PolitiqueEcheancier, *, nombre: int, remise_interets: bool, remise_frais: bool
+    politique: PolitiqueEcheancier,
+    *,
+    nombre: int,
+    remise_interets: bool,
+    remise_frais: bool,
+    le: date,
+    premiere: date,
 ) -> list[str]:
+    """Ce qui met le plan hors de la politique de l'étude (le principal clerc l'approuve) :
+    plus d'échéances que de mois de la durée, ou une dernière échéance au-delà de la durée
+    comptée depuis l'accord (`le`) ; une remise que l'étude n'accorde pas d'elle-même."""
     motifs = []
-    if nombre > politique.duree_max_mois:
+    derniere = calcul.ajouter_mois(premiere, nombre - 1)
+    if nombre > politique.duree_max_mois or derniere > fin_de_la_duree(politique, le=le):
         motifs.append(
-            f"{nombre} échéances mensuelles : au-delà de la durée de l'étude "
-            f"({politique.duree_max_mois} mois)"
+            f"{nombre} échéances mensuelles, la dernière le {date_fr(derniere)}, "
+            f"{mois_entames(le, derniere)} mois après l'accord : au-delà de la durée de "
+            f"l'étude ({politique.duree_max_mois} mois)"
         )
     if remise_interets and not politique.remise_interets_autorisee:
         motifs.append("remise des intérêts")
@@ -201,6 +263,11 @@ def propositions_calculer(
     du = du_du_dossier(dossier)
     montant = du.a_echelonner(remise_interets=remise_interets, remise_frais=remise_frais)
     resultat = Propositions(du=du, montant=montant, capacite=None, politique=politique)
+    try:
+        premiere_echeance_controler(politique, le=le, premiere=premiere)
+    except ValidationError as erreur:
+        resultat.erreurs.extend(erreur.messages)
+        return resultat
     if montant <= 0:
         resultat.erreurs.append("Rien n'est dû : il n'y a rien à échelonner.")
         return resultat
@@ -211,8 +278,12 @@ def propositions_calculer(
         capacite = ZERO
     else:
         capacite = resultat.capacite.mensuelle
+    # Une première échéance différée laisse moins de mois dans la durée de l'étude.
     resultat.propositions = calcul.proposer(
-        montant, capacite=capacite, duree_max_mois=politique.duree_max_mois, premiere=premiere
+        montant,
+        capacite=capacite,
+        duree_max_mois=echeances_dans_la_duree(politique, le=le, premiere=premiere),
+        premiere=premiere,
     )
     return resultat
 
@@ -341,15 +412,12 @@ def echeancier_accepter(
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not isinstance(nombre, int) or not 1 <= nombre <= 120:
         raise ValidationError({"nombre": "Le nombre d'échéances va de 1 à 120."})
-    if premiere < le:
-        raise ValidationError(
-            {"premiere": "La première échéance ne peut pas précéder le jour de l'accord."}
-        )
+    politique = PolitiqueEcheancier.de(dossier.etude_id)
+    premiere_echeance_controler(politique, le=le, premiere=premiere)
     if dossier.statut not in ("ouvert", "suspendu"):
         raise RegleMetier(f"Le dossier {dossier.reference} est {dossier.get_statut_display()}.")
     if Echeancier.objects.filter(dossier=dossier).actifs().exists():
         raise RegleMetier("Ce dossier a déjà un échéancier en cours ou à approuver.")
-    politique = PolitiqueEcheancier.de(dossier.etude_id)
     du = du_du_dossier(dossier)
     montant = du.a_echelonner(remise_interets=remise_interets, remise_frais=remise_frais)
     if montant <= 0:
@@ -363,7 +431,12 @@ def echeancier_accepter(
     except ValueError as erreur:
         raise ValidationError({"nombre": str(erreur)}) from None
     motifs = motifs_hors_politique(
-        politique, nombre=nombre, remise_interets=remise_interets, remise_frais=remise_frais
+        politique,
+        nombre=nombre,
+        remise_interets=remise_interets,
+        remise_frais=remise_frais,
+        le=le,
+        premiere=premiere,
     )
     echeancier = Echeancier(
         etude_id=dossier.etude_id,
@@ -745,7 +818,10 @@ def echeancier_mettre_en_demeure(
     *, acteur: Utilisateur, echeancier: Echeancier, le: date
 ) -> Echeancier:
     """Constate l'envoi de la mise en demeure préalable à la déchéance du terme : elle n'est
-    possible qu'une fois la grâce de l'étude passée après une échéance manquée."""
+    possible qu'une fois la grâce de l'étude passée après une échéance manquée. Une par
+    défaut : si le débiteur a régularisé après une mise en demeure puis manqué une nouvelle
+    échéance, le nouveau défaut demande une nouvelle mise en demeure ; la date de
+    l'ancienne est gardée (`mises_en_demeure_anterieures`, événement d'audit)."""
     _exiger_ecriture(acteur, echeancier)
     echeancier = Echeancier.objects.select_for_update().get(pk=echeancier.pk)
     if echeancier.etat != EtatEcheancier.EN_COURS:
@@ -755,29 +831,68 @@ def echeancier_mettre_en_demeure(
             "Aucune échéance n'est impayée au-delà de la grâce de l'étude : pas de mise en "
             "demeure."
         )
-    if echeancier.mise_en_demeure_le is not None:
+    if echeancier.mise_en_demeure_en_vigueur:
         raise RegleMetier(
-            f"La mise en demeure a déjà été faite le {date_fr(echeancier.mise_en_demeure_le)}."
+            f"La mise en demeure a déjà été faite le {date_fr(echeancier.mise_en_demeure_le)} "
+            f"pour ce défaut (déchéance possible depuis le "
+            f"{date_fr(echeancier.a_decheoir_depuis)})."
         )
-    avant = instantane(echeancier, ["mise_en_demeure_le"])
+    avant = instantane(echeancier, ["mise_en_demeure_le", "mises_en_demeure_anterieures"])
+    if echeancier.mise_en_demeure_le is not None:
+        echeancier.mises_en_demeure_anterieures = [
+            *echeancier.mises_en_demeure_anterieures,
+            echeancier.mise_en_demeure_le.isoformat(),
+        ]
     echeancier.mise_en_demeure_le = le
-    echeancier.save(update_fields=["mise_en_demeure_le"])
+    echeancier.save(update_fields=["mise_en_demeure_le", "mises_en_demeure_anterieures"])
     politique = PolitiqueEcheancier.de(echeancier.etude_id)
+    libelle = (
+        f"Mise en demeure du {date_fr(le)} : payer l'arriéré sous "
+        f"{politique.delai_mise_en_demeure_jours} jours, faute de quoi la déchéance du terme "
+        f"sera prononcée"
+    )
+    if avant["mise_en_demeure_le"]:
+        libelle += (
+            f" (nouveau défaut depuis le {date_fr(echeancier.a_decheoir_depuis)} ; la mise en "
+            f"demeure du {date_fr(date.fromisoformat(avant['mise_en_demeure_le']))} visait un "
+            "défaut régularisé)"
+        )
     _evenement_nuit(
         echeancier,
         acteur,
         "echeancier_mettre_en_demeure",
-        f"Mise en demeure du {date_fr(le)} : payer l'arriéré sous "
-        f"{politique.delai_mise_en_demeure_jours} jours, faute de quoi la déchéance du terme "
-        f"sera prononcée",
+        libelle,
         avant=avant,
-        apres=instantane(echeancier, ["mise_en_demeure_le"]),
+        apres=instantane(echeancier, ["mise_en_demeure_le", "mises_en_demeure_anterieures"]),
     )
     return echeancier
 
 
+def scenario_non_repris(dossier_id: int) -> str:
+    """Pourquoi la suite « reprise du scénario » ne ferait rien repartir (texte français),
+    ou "" si elle le peut : le dossier suit un scénario, qui court ou qu'un plan arrête (la
+    campagne suivante le reprend). Sans scénario, ou arrêté pour une autre raison
+    (contestation, retrait, étapes épuisées…), le dossier resterait sans suite."""
+    affectation = AffectationScenario.objects.filter(dossier_id=dossier_id).first()
+    if affectation is None:
+        return (
+            "Le dossier ne suit aucun scénario de relance : la reprise du scénario ne ferait "
+            "rien repartir. Choisissez la voie judiciaire, ou affectez d'abord un scénario "
+            "depuis la fiche du dossier."
+        )
+    if affectation.arret not in ("", MotifArret.PLAN):
+        return (
+            f"Le scénario du dossier est arrêté ({affectation.get_arret_display().lower()}) "
+            "et un plan déchu ne le fait pas reprendre : choisissez la voie judiciaire, ou "
+            "réaffectez d'abord un scénario depuis la fiche du dossier."
+        )
+    return ""
+
+
 def decheance_possible_a_partir_du(echeancier: Echeancier) -> date | None:
-    if echeancier.mise_en_demeure_le is None:
+    """Premier jour où la déchéance peut être prononcée : le lendemain du délai laissé par
+    la mise en demeure du défaut en cours ; None sans mise en demeure pour ce défaut."""
+    if not echeancier.mise_en_demeure_en_vigueur:
         return None
     politique = PolitiqueEcheancier.de(echeancier.etude_id)
     return echeancier.mise_en_demeure_le + timedelta(
@@ -790,12 +905,17 @@ def echeancier_prononcer_decheance(
     *, acteur: Utilisateur, echeancier: Echeancier, le: date, suite: str
 ) -> Echeancier:
     """Prononce la déchéance du terme : tout le solde redevient exigible. Il faut une
-    mise en demeure restée sans effet pendant le délai de l'étude, et une échéance toujours
-    impayée au `le`. Le dossier retourne à son scénario de relance, ou passe en phase
-    judiciaire."""
+    mise en demeure faite pour le défaut en cours (le jour où la déchéance est devenue
+    possible, ou après) et restée sans effet pendant le délai de l'étude, et une échéance
+    toujours impayée au `le`. Le dossier retourne à son scénario de relance (s'il en suit
+    un), ou passe en phase judiciaire."""
     _exiger_ecriture(acteur, echeancier)
     if suite not in SuiteDecheance.values:
         raise ValidationError({"suite": "Choisissez la suite : scénario ou voie judiciaire."})
+    if suite == SuiteDecheance.SCENARIO:
+        empechement = scenario_non_repris(echeancier.dossier_id)
+        if empechement:
+            raise ValidationError({"suite": empechement})
     echeancier_rapprocher(echeancier=echeancier, le=le, acteur=acteur)
     echeancier = (
         Echeancier.objects.select_for_update().select_related("dossier").get(pk=echeancier.pk)
@@ -807,6 +927,13 @@ def echeancier_prononcer_decheance(
     if echeancier.a_decheoir_depuis is None:
         raise RegleMetier("Le débiteur est à jour de ses échéances : pas de déchéance.")
     possible = decheance_possible_a_partir_du(echeancier)
+    if possible is None and echeancier.mise_en_demeure_le is not None:
+        raise RegleMetier(
+            f"La mise en demeure du {date_fr(echeancier.mise_en_demeure_le)} visait un défaut "
+            f"que le débiteur a régularisé ; le défaut en cours (déchéance possible depuis le "
+            f"{date_fr(echeancier.a_decheoir_depuis)}) demande une nouvelle mise en demeure, "
+            "restée sans effet pendant son délai."
+        )
     if possible is None:
         raise RegleMetier("La déchéance du terme suppose une mise en demeure préalable.")
     if le < possible:
