@@ -89,11 +89,26 @@ def etape_echeanciers(contexte: ContexteDemo) -> None:
         services.echeancier_mettre_en_demeure(
             acteur=dossier.clerc, echeancier=plan, le=mise_en_demeure
         )
+        if services.scenario_non_repris(dossier.pk):
+            # La reprise du scénario suppose un scénario : celui de la démo, affecté avant
+            # le plan.
+            from .demo import NOM
+            from .models import Scenario
+            from .services.campagnes import scenario_affecter
+
+            scenario = Scenario.objects.filter(etude_id=dossier.etude_id, nom=NOM).first()
+            if scenario is not None:
+                scenario_affecter(
+                    acteur=dossier.clerc,
+                    dossier=dossier,
+                    scenario=scenario,
+                    le=contexte.il_y_a(161),
+                )
         services.echeancier_prononcer_decheance(
             acteur=dossier.clerc,
             echeancier=plan,
             le=mise_en_demeure + timedelta(days=10),
-            suite="scenario",
+            suite="judiciaire" if services.scenario_non_repris(dossier.pk) else "scenario",
         )
 
 

@@ -27,7 +27,8 @@ COLONNES_ECHEANCIER = [
     "id", "etude_id", "dossier_id", "etat", "montant", "du_frais", "du_interets",
     "du_principal", "remise_interets", "remise_frais", "nombre", "capacite",
     "motifs_hors_politique", "accepte_le", "accepte_par_id", "decide_par_id", "decide_le",
-    "commentaire_decision", "a_decheoir_depuis", "mise_en_demeure_le", "dechu_le", "suite",
+    "commentaire_decision", "a_decheoir_depuis", "mise_en_demeure_le",
+    "mises_en_demeure_anterieures", "dechu_le", "suite",
     "solde_le", "verse", "emolument_percu", "rapproche_le", "cree_le",
 ]  # fmt: skip
 COLONNES_ECHEANCE = [
@@ -97,7 +98,7 @@ def etape_echeanciers(ctx: Contexte, lot: Lot) -> None:
         t_plans.lignes.append((
             plan_id, etude_id, dossier["id"], etat, montant, Decimal("0.00"), Decimal("0.00"),
             montant, False, False, nombre, None, [], accepte_le, dossier["clerc_id"], None,
-            None, "", a_decheoir, mise_en_demeure, dechu_le, suite, solde_le, verse,
+            None, "", a_decheoir, mise_en_demeure, [], dechu_le, suite, solde_le, verse,
             Decimal("0.00"), hier, ctx.maintenant,
         ))  # fmt: skip
         t_echeances.lignes.extend(echeances)

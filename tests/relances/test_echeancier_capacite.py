@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 
 from dossiers.models import DossierDebiteur
 from etude.errors import DonneeManquante
@@ -91,10 +92,12 @@ def test_la_page_detaille_chaque_debiteur(client, clerc, dossier):
     from django.urls import reverse
 
     client.force_login(clerc)
-    page = client.get(
-        reverse("echeancier_propositions", args=[dossier.reference]),
-        {"premiere": "2030-06-10"},
-        headers={"HX-Request": "true"},
-    ).content.decode()
+    # La première échéance tient dans la durée de l'étude comptée depuis aujourd'hui.
+    with time_machine.travel(LE, tick=False):
+        page = client.get(
+            reverse("echeancier_propositions", args=[dossier.reference]),
+            {"premiere": "2025-06-10"},
+            headers={"HX-Request": "true"},
+        ).content.decode()
     assert "tenus solidairement, C. civ. 1313" in page
     assert page.count("quotité saisissable") == 2

@@ -196,7 +196,8 @@ def test_plan_hors_politique_attend_le_principal_clerc(clerc, principal_clerc, d
     )
     assert plan.etat == EtatEcheancier.A_APPROUVER
     assert plan.motifs_hors_politique == [
-        "30 échéances mensuelles : au-delà de la durée de l'étude (24 mois)",
+        "30 échéances mensuelles, la dernière le 10/11/2027, 30 mois après l'accord : "
+        "au-delà de la durée de l'étude (24 mois)",
         "remise des intérêts",
     ]
     # En attente, la nuit ne le suit pas ; un second plan est refusé.

@@ -107,6 +107,15 @@ def test_plan_hors_politique_dans_la_file_d_approbation(client, clerc, principal
 
 
 def test_manque_mise_en_demeure_et_decheance_par_l_ecran(client, clerc, dossier):
+    from relances.models import AffectationScenario, Scenario
+
+    # La reprise du scénario suppose que le dossier en suive un.
+    AffectationScenario.objects.create(
+        etude=clerc.etude,
+        dossier=dossier,
+        scenario=Scenario.objects.create(etude=clerc.etude, nom="Standard"),
+        depuis=date(2025, 5, 1),
+    )
     with time_machine.travel(date(2025, 6, 2), tick=False):
         client.force_login(clerc)
         client.post(
