@@ -19,7 +19,7 @@ from comptabilite.models import Ecriture, NatureEcriture, SoldeDossier, Suspensi
 from comptabilite.nuit import accruer_interets
 from comptabilite.services import decompte_dossier, frais_enregistrer, versement_enregistrer
 from etude.models import Evenement
-from relances.models import EtatEcheancier, PolitiqueEcheancier
+from relances.models import AffectationScenario, EtatEcheancier, PolitiqueEcheancier, Scenario
 from relances.services import echeanciers as services
 from tests.factories import creer_debiteur, creer_titre_comptable
 
@@ -64,6 +64,13 @@ def test_decheance_les_interets_reprennent_depuis_la_decheance(
     services.echeancier_rapprocher(echeancier=plan, le=date(2025, 10, 20))
     services.echeancier_mettre_en_demeure(acteur=clerc, echeancier=plan, le=date(2025, 10, 20))
     decheance = date(2025, 11, 3)
+    # La suite « scénario » suppose que le dossier en suive un.
+    AffectationScenario.objects.create(
+        etude=clerc.etude,
+        dossier=dossier,
+        scenario=Scenario.objects.create(etude=clerc.etude, nom="Standard"),
+        depuis=J,
+    )
     if nuit_avant:
         # Déchéance saisie après coup : la nuit du 29/11 est déjà passée (cours arrêté).
         accruer_interets(J + timedelta(days=60))
