@@ -44,7 +44,9 @@ def test_generer_cree_des_dossiers_coherents(etude):
 def test_generer_remplit_recherche_comme_texte_recherche(etude):
     generer(dossiers=60, graine=4)
 
-    for dossier in Dossier.objects.prefetch_related("parties__debiteur").select_related("creancier"):
+    for dossier in Dossier.objects.prefetch_related("parties__debiteur").select_related(
+        "creancier"
+    ):
         assert dossier.recherche == texte_recherche(dossier)
 
 
