@@ -1,5 +1,6 @@
 """Remise des envois à leur canal : courriel (backend de Django), SMS (backend enfichable),
-appel (liste du clerc), tâche. Les lettres vont au fichier du jour (relances/lettres.py).
+appel (liste du clerc), tâche (« Mon bureau » du clerc). Les lettres vont au fichier du jour
+(relances/lettres.py).
 
 Chaque envoi est d'abord « réclamé » (UPDATE … SET etat = 'en_cours' WHERE etat =
 'a_envoyer', validé) puis remis au canal, puis marqué envoyé ou échoué : deux workers qui
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
 from dossiers.models import EmailDebiteur, TelephoneDebiteur
@@ -24,6 +25,7 @@ from etude.models import Etude
 from . import sms
 from .models import AffectationScenario, Appel, Canal, Envoi, EtatEnvoi, MotifArret
 from .services.campagnes import horaires_de
+from .services.taches import tache_mettre, texte_de_tache
 
 
 def premiere_lettre(envoi: Envoi) -> str:
@@ -150,13 +152,26 @@ def _sms(envoi: Envoi, passerelle) -> dict:
     return {"identifiant_externe": identifiant[:120], "segments": sms.longueur(texte).segments}
 
 
+def _texte_de_tache(envoi: Envoi) -> str:
+    """Le modèle de l'étape rendu pour le clerc (un gabarit illisible est donné tel quel :
+    la tâche part quand même, le clerc lit ce qu'on a écrit)."""
+    try:
+        rendu = rendre(envoi.etape.modele, contexte_discret(envoi))
+    except TemplateSyntaxError:
+        rendu = envoi.etape.modele.strip()
+    return texte_de_tache(envoi, rendu)
+
+
 def _appel_ou_tache(envoi: Envoi) -> None:
-    """Mise en liste : dans une transaction, la réclamation et l'appel ensemble (un seul
-    appel par envoi, même rejoué)."""
+    """Mise en liste : dans une transaction, la réclamation et l'appel (liste d'appels) ou la
+    tâche (« Mon bureau » du clerc) ensemble : un seul appel, une seule tâche par envoi,
+    même rejoué par un second worker."""
     with transaction.atomic():
         if not _reclamer(envoi.pk):
             return
-        if envoi.canal == Canal.APPEL:
+        if envoi.canal == Canal.TACHE:
+            tache_mettre(envoi=envoi, texte=_texte_de_tache(envoi))
+        elif envoi.canal == Canal.APPEL:
             Appel.objects.create(
                 etude_id=envoi.etude_id,
                 envoi=envoi,
@@ -185,7 +200,9 @@ def envoyer_paquet(ids: list[int]) -> dict:
     try:
         for envoi in envois:
             if envoi.canal in (Canal.APPEL, Canal.TACHE):
-                raison = _raison_de_ne_pas_envoyer(envoi) if envoi.canal == Canal.APPEL else ""
+                # Tâche : seuls l'arrêt et la suspension du scénario comptent (pas de
+                # coordonnée) ; un dossier payé entre-temps ne demande plus rien au clerc.
+                raison = _raison_de_ne_pas_envoyer(envoi)
                 if raison:
                     if _reclamer(envoi.pk):
                         _finir(envoi.pk, EtatEnvoi.IGNORE, motif=raison)

@@ -2,7 +2,16 @@
 l'adresse de chaque modèle. Scénarios et campagnes (scenario.py, campagne.py) ; échéanciers
 (echeancier.py)."""
 
-from .campagne import Appel, Campagne, Envoi, EtatEnvoi, LotLettres, ResultatAppel
+from .campagne import (
+    PROPOSER_VOIE_JUDICIAIRE,
+    Appel,
+    Campagne,
+    Envoi,
+    EtatEnvoi,
+    LotLettres,
+    ResultatAppel,
+    Tache,
+)
 from .echeancier import (
     Echeance,
     Echeancier,
@@ -21,6 +30,7 @@ from .scenario import (
 )
 
 __all__ = [
+    "PROPOSER_VOIE_JUDICIAIRE",
     "AffectationScenario",
     "Appel",
     "Campagne",
@@ -39,4 +49,5 @@ __all__ = [
     "ResultatAppel",
     "Scenario",
     "SuiteDecheance",
+    "Tache",
 ]

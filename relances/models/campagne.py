@@ -225,3 +225,58 @@ class Appel(models.Model):
 
     def __str__(self) -> str:
         return f"Appel {self.dossier_id} le {self.prevu_le:%d/%m/%Y}"
+
+
+# Intitulé d'une tâche qui propose la voie judiciaire (étape `voie_judiciaire`) : il mène à
+# l'évaluation de solvabilité de la fiche du dossier, où sont proposées les voies.
+PROPOSER_VOIE_JUDICIAIRE = "Proposer la voie judiciaire"
+
+
+class Tache(models.Model):
+    """Une tâche à faire par le clerc du dossier : mise par une étape « tâche » du scénario,
+    ou par l'arrêt d'un scénario épuisé dont la dernière étape propose la voie judiciaire.
+
+    Une tâche par envoi (OneToOne : un paquet rejoué, deux workers, la nuit suivante qui
+    arrête le scénario ne créent jamais la seconde)."""
+
+    etude = models.ForeignKey("etude.Etude", on_delete=models.PROTECT, related_name="+")
+    envoi = models.OneToOneField(Envoi, on_delete=models.PROTECT, related_name="tache")
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
+    clerc = models.ForeignKey("etude.Utilisateur", on_delete=models.PROTECT, related_name="+")
+    prevue_le = models.DateField("à faire le")
+    texte = models.TextField("à faire")
+    voie_judiciaire = models.BooleanField("propose la voie judiciaire", default=False)
+    faite_par = models.ForeignKey(
+        "etude.Utilisateur", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    faite_le = models.DateTimeField("faite le", null=True, blank=True)
+
+    objects = QuerySetEtude.as_manager()
+
+    class Meta:
+        verbose_name = "tâche"
+        ordering = ["prevue_le", "id"]
+        indexes = [
+            # Mon bureau : WHERE clerc_id = ? AND faite_le IS NULL AND prevue_le <= ?.
+            models.Index(
+                fields=["clerc", "prevue_le"],
+                condition=models.Q(faite_le__isnull=True),
+                name="tache_a_faire_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(faite_le__isnull=True, faite_par__isnull=True)
+                | models.Q(faite_le__isnull=False, faite_par__isnull=False),
+                name="tache_faite_par_qui",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tâche {self.dossier_id} le {self.prevue_le:%d/%m/%Y}"
+
+    @property
+    def ancre(self) -> str:
+        """L'endroit de la fiche du dossier où la tâche se fait : l'évaluation de solvabilité
+        et ses voies proposées pour la voie judiciaire, le panneau des relances sinon."""
+        return "solvabilite" if self.voie_judiciaire else "relances"

@@ -36,6 +36,7 @@ from ..models import (
     Scenario,
 )
 from .coordonnees import coordonnee_champ_changer
+from .taches import taches_voie_judiciaire_mettre
 
 logger = logging.getLogger(__name__)
 
@@ -266,6 +267,12 @@ def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
         )
         lignes = curseur.fetchall()
         compteurs[str(motif)] = len(lignes)
+        if motif == MotifArret.TERMINE:
+            # La dernière étape propose la voie judiciaire : la proposition va au bureau du
+            # clerc (sauf si l'étape, une tâche, l'y a déjà mise).
+            taches_voie_judiciaire_mettre(
+                curseur, affectations=[identifiant for identifiant, _ in lignes], le=le
+            )
         inserer_evenements(
             [
                 Evenement(
