@@ -1,6 +1,6 @@
 """Sections de « Mon bureau » tirées des relances et de la comptabilité (PARCOURS.md, clerc,
-étape 1) : appels à passer aujourd'hui, versements reçus et pas encore imputés, plans dont
-une échéance est manquée.
+étape 1) : appels à passer aujourd'hui, tâches des relances (voie judiciaire à proposer),
+versements reçus et pas encore imputés, plans dont une échéance est manquée.
 
 Chaque section fait un COUNT exact restreint au clerc (index partiels existants) et lit au
 plus `LIMITE_BUREAU` lignes : le nombre de requêtes ne dépend pas du volume ; la page
@@ -97,9 +97,27 @@ def plans_en_retard(utilisateur) -> dict:
     return {"plans_comptes": comptes, "plans": lignes}
 
 
+def taches_a_faire(utilisateur, aujourd_hui: date) -> dict:
+    """Tâches des relances encore à faire par le clerc (étape « tâche » d'un scénario, voie
+    judiciaire à proposer) : toutes comptées, celles dont la date est passée et celles qui
+    proposent la voie judiciaire à part. Index partiel tache_a_faire_idx (clerc, prevue_le
+    WHERE faite_le IS NULL)."""
+    from relances.models import Tache
+
+    base = Tache.objects.pour(utilisateur).filter(clerc=utilisateur, faite_le__isnull=True)
+    comptes = base.aggregate(
+        tous=Count("id"),
+        retard=Count("id", filter=Q(prevue_le__lt=aujourd_hui)),
+        voie_judiciaire=Count("id", filter=Q(voie_judiciaire=True)),
+    )
+    lignes = list(base.select_related("dossier").order_by("prevue_le", "id")[:LIMITE_BUREAU])
+    return {"taches_comptes": comptes, "taches": lignes}
+
+
 def bureau_relances_comptabilite(utilisateur, aujourd_hui: date) -> dict:
     contexte = {"limite_bureau": LIMITE_BUREAU}
     contexte.update(appels_du_jour(utilisateur, aujourd_hui))
+    contexte.update(taches_a_faire(utilisateur, aujourd_hui))
     contexte.update(versements_a_imputer(utilisateur, aujourd_hui))
     contexte.update(plans_en_retard(utilisateur))
     return contexte

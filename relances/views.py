@@ -31,9 +31,11 @@ from .models import (
     LotLettres,
     ResultatAppel,
     Scenario,
+    Tache,
 )
 from .services import campagnes as services
 from .services import scenarios as definition
+from .services import taches
 
 
 @require_safe
@@ -341,6 +343,23 @@ def appel_resultat(request, pk: int):
     else:
         messages.success(request, "Résultat de l'appel enregistré.")
     return redirect("relances_appels")
+
+
+@require_POST
+@ecriture_requise
+def tache_faite(request, pk: int):
+    tache = get_object_or_404(Tache.objects.pour(request.user), pk=pk)
+    if tache.clerc_id != request.user.pk and not request.user.est_principal:
+        raise PermissionDenied("Cette tâche est dans la liste d'un autre clerc.")
+    try:
+        taches.tache_faire(acteur=request.user, tache=tache)
+    except RegleMetier as erreur:
+        messages.error(request, str(erreur))
+    else:
+        messages.success(request, f"Tâche faite : {tache.texte}")
+    if request.POST.get("depuis") == "dossier":
+        return redirect(f"{tache.dossier.get_absolute_url()}#relances")
+    return redirect(f"{reverse('bureau')}#taches")
 
 
 @require_safe

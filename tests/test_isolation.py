@@ -171,6 +171,26 @@ def _relances_a(o):
     return o["relances"]
 
 
+def _tache_a(o):
+    """Une tâche du clerc de A, rattachée à l'envoi de sa lettre (écrite par l'ORM : seule
+    compte ici l'appartenance à l'étude)."""
+    if "tache" not in o:
+        from relances.models import Envoi, Tache
+
+        relances = _relances_a(o)
+        envoi = Envoi.objects.get(dossier=o["dossier"], canal="lettre")
+        o["tache"] = Tache.objects.create(
+            etude_id=envoi.etude_id,
+            envoi=envoi,
+            dossier=o["dossier"],
+            clerc=o["dossier"].clerc,
+            prevue_le=relances["campagne"].le,
+            texte="Proposer la voie judiciaire",
+            voie_judiciaire=True,
+        )
+    return o["tache"]
+
+
 def _etape_a(o):
     return _relances_a(o)["scenario"].etapes.order_by("rang").first()
 
@@ -348,6 +368,7 @@ ROUTES_A_ARGUMENTS = {
     "relances_etape_deplacer": lambda o: {"pk": _etape_a(o).pk},
     "relances_dossier_scenario": lambda o: {"reference": o["dossier"].reference},
     "relances_appel_resultat": lambda o: {"pk": _relances_a(o)["appel"].pk},
+    "relances_tache_faite": lambda o: {"pk": _tache_a(o).pk},
     "relances_lettres_pdf": lambda o: {"pk": _relances_a(o)["lot"].pk},
     "echeancier_proposer": lambda o: {"reference": o["dossier"].reference},
     "echeancier_propositions": lambda o: {"reference": o["dossier"].reference},
@@ -428,6 +449,7 @@ ECRITURES = {
     "relances_etape_deplacer",
     "relances_dossier_scenario",
     "relances_appel_resultat",
+    "relances_tache_faite",
     "echeancier_accepter",
     "echeancier_decider",
     "echeancier_rapprocher",
