@@ -10,7 +10,7 @@ from django.core import mail
 
 from etude.nuit import executer_nuit
 from relances import sms
-from relances.models import Appel, Envoi, LotLettres
+from relances.models import Appel, Envoi, LotLettres, Tache
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,13 @@ def test_la_demo_tourne_nuit_apres_nuit(
     assert len(sms.boite) == amiables
     assert Appel.objects.count() == amiables
     assert Envoi.objects.filter(canal="tache", etape__voie_judiciaire=True).count() == amiables
+    # Et chacune est au bureau du clerc du dossier : « Proposer la voie judiciaire ».
+    taches = Tache.objects.filter(voie_judiciaire=True, texte="Proposer la voie judiciaire")
+    assert taches.count() == amiables
+    assert all(t.clerc_id == t.dossier.clerc_id for t in taches.select_related("dossier"))
     # Une nuit rejouée n'écrit rien de plus.
     avant = Envoi.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         executer_nuit(debut + timedelta(days=35), parties=["relances"])
     assert Envoi.objects.count() == avant
+    assert Tache.objects.count() == amiables
