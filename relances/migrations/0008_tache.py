@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('dossiers', '0010_email_debiteur_premier_idx'),
         ('etude', '0003_evenement_index_redondants'),
-        ('relances', '0006_envoi_index_redondants'),
+        ('relances', '0007_plan_mise_en_demeure_anterieures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
