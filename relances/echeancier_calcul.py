@@ -90,6 +90,39 @@ def echelonner(montant: Decimal, *, nombre: int, premiere: date) -> list[Echeanc
     return echeances
 
 
+def nombre_pour_mensualite(montant: Decimal, mensualite: Decimal) -> int:
+    """Le nombre d'échéances de `mensualite` qu'il faut pour payer `montant`."""
+    return max(1, int((montant / mensualite).to_integral_value(rounding=ROUND_CEILING)))
+
+
+def echelonner_par_mensualite(
+    montant: Decimal, *, mensualite: Decimal, premiere: date
+) -> list[EcheancePrevue]:
+    """Le plan de l'offre du débiteur (« 150 EUR par mois ») : des échéances mensuelles de
+    `mensualite` à partir de `premiere`, autant qu'il en faut pour payer `montant`, la
+    dernière ajustée au centime (ce qui reste, entre un centime et la mensualité) ; la somme
+    vaut exactement `montant`."""
+    if not isinstance(montant, Decimal) or montant <= 0:
+        raise ValueError("Le montant à échelonner doit être un Decimal positif.")
+    if montant != montant.quantize(CENT):
+        raise ValueError("Le montant à échelonner s'exprime au centime.")
+    if not isinstance(mensualite, Decimal) or mensualite <= 0:
+        raise ValueError("La mensualité proposée doit être un montant positif.")
+    if mensualite != mensualite.quantize(CENT):
+        raise ValueError("La mensualité proposée s'exprime au centime.")
+    nombre = nombre_pour_mensualite(montant, mensualite)
+    echeances = [
+        EcheancePrevue(rang, ajouter_mois(premiere, rang - 1), mensualite)
+        for rang in range(1, nombre)
+    ]
+    echeances.append(
+        EcheancePrevue(
+            nombre, ajouter_mois(premiere, nombre - 1), montant - mensualite * (nombre - 1)
+        )
+    )
+    return echeances
+
+
 @dataclass(frozen=True)
 class Proposition:
     """Un plan proposé : `nombre` échéances de `mensualite` (la dernière vaut `derniere`)."""
@@ -105,6 +138,39 @@ class Proposition:
     @property
     def montant(self) -> Decimal:
         return sum((e.montant for e in self.echeances), ZERO)
+
+
+def proposition_de_l_offre(
+    montant: Decimal,
+    *,
+    mensualite: Decimal | None = None,
+    nombre: int | None = None,
+    capacite: Decimal,
+    duree_max_mois: int,
+    premiere: date,
+) -> Proposition:
+    """Le plan que le débiteur propose : une `mensualite` (la dernière échéance ajustée au
+    centime) ou un `nombre` d'échéances égales (`echelonner`). Supportable si aucune
+    échéance ne dépasse la `capacite` (capacité nulle ou inconnue : non supportable)."""
+    if (mensualite is None) == (nombre is None):
+        raise ValueError("Donner la mensualité proposée ou le nombre d'échéances.")
+    if mensualite is not None:
+        echeances = tuple(
+            echelonner_par_mensualite(montant, mensualite=mensualite, premiere=premiere)
+        )
+        libelle = "Offre du débiteur (mensualité proposée)"
+    else:
+        echeances = tuple(echelonner(montant, nombre=nombre, premiere=premiere))
+        libelle = "Offre du débiteur (nombre d'échéances proposé)"
+    return Proposition(
+        libelle=libelle,
+        nombre=len(echeances),
+        mensualite=echeances[0].montant,
+        derniere=echeances[-1].montant,
+        echeances=echeances,
+        supportable=max(e.montant for e in echeances) <= capacite,
+        dans_la_duree=len(echeances) <= duree_max_mois,
+    )
 
 
 def _proposition(libelle, montant, nombre, premiere, capacite, duree_max) -> Proposition:

@@ -5,7 +5,8 @@ l'utilisateur (404 sinon) ; les vues qui écrivent refusent le rôle « lecture 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -76,18 +78,80 @@ def _parametres(
     )
 
 
+def _offre(donnees) -> tuple[Decimal | None, int | None, list[str]]:
+    """L'offre du débiteur saisie par le clerc : une mensualité (« 150 » ou « 150,50 ») ou
+    un nombre d'échéances ; erreurs en français."""
+    erreurs = []
+    mensualite = nombre = None
+    texte = (donnees.get("mensualite") or "").strip()
+    if texte:
+        brut = texte.replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+        try:
+            mensualite = Decimal(brut)
+        except InvalidOperation:
+            mensualite = None
+        if mensualite is None or not mensualite.is_finite():
+            erreurs.append(
+                f"Mensualité proposée « {texte[:20]} » illisible : un montant en euros, par "
+                "exemple 150 ou 150,50."
+            )
+            mensualite = None
+        elif mensualite <= 0:
+            erreurs.append("La mensualité proposée doit être supérieure à zéro.")
+            mensualite = None
+        elif mensualite != mensualite.quantize(Decimal("0.01")):
+            erreurs.append("La mensualité proposée s'exprime au centime (deux décimales).")
+            mensualite = None
+    texte = (donnees.get("nombre_propose") or "").strip()
+    if texte:
+        if not texte.isdigit() or int(texte) < 1:
+            erreurs.append(
+                f"Nombre d'échéances proposé « {texte[:20]} » illisible : un entier, au moins 1."
+            )
+        else:
+            nombre = int(texte)
+    if mensualite is not None and nombre is not None:
+        erreurs.append(
+            "Saisissez la mensualité proposée ou le nombre d'échéances, pas les deux : la "
+            "mensualité fixe le nombre d'échéances."
+        )
+        mensualite = nombre = None
+    return mensualite, nombre, erreurs
+
+
+def _ligne(proposition, *, resultat, remise_interets, remise_frais, le, premiere) -> dict:
+    return {
+        "p": proposition,
+        "motifs": services.motifs_hors_politique(
+            resultat.politique,
+            nombre=proposition.nombre,
+            remise_interets=remise_interets,
+            remise_frais=remise_frais,
+            le=le,
+            premiere=premiere,
+        ),
+        "cout": services.cout_a444_44(
+            proposition.echeances, titre_executoire=resultat.titre_executoire
+        ),
+    }
+
+
 def _contexte_propositions(dossier, donnees, aujourd_hui) -> dict:
     politique = PolitiqueEcheancier.de(dossier.etude_id)
     premiere, remise_interets, remise_frais, erreurs = _parametres(donnees, aujourd_hui, politique)
+    mensualite, nombre, erreurs_offre = _offre(donnees)
     contexte = {
         "dossier": dossier,
         "premiere": premiere,
         "remise_interets": remise_interets,
         "remise_frais": remise_frais,
-        "erreurs": erreurs,
+        "mensualite": (donnees.get("mensualite") or "").strip()[:20],
+        "nombre_propose": (donnees.get("nombre_propose") or "").strip()[:20],
+        "erreurs": erreurs + erreurs_offre,
         "resultat": None,
         "premiere_min": aujourd_hui,
         "premiere_max": services.fin_de_la_duree(politique, le=aujourd_hui),
+        "offre": None,
     }
     if not erreurs:
         resultat = services.propositions_calculer(
@@ -96,22 +160,23 @@ def _contexte_propositions(dossier, donnees, aujourd_hui) -> dict:
             premiere=premiere,
             remise_interets=remise_interets,
             remise_frais=remise_frais,
+            mensualite=mensualite,
+            nombre=nombre,
         )
         contexte["resultat"] = resultat
+        remises = {
+            "remise_interets": remise_interets,
+            "remise_frais": remise_frais,
+            "le": aujourd_hui,
+            "premiere": premiere,
+        }
         contexte["lignes"] = [
-            {
-                "p": proposition,
-                "motifs": services.motifs_hors_politique(
-                    resultat.politique,
-                    nombre=proposition.nombre,
-                    remise_interets=remise_interets,
-                    remise_frais=remise_frais,
-                    le=aujourd_hui,
-                    premiere=premiere,
-                ),
-            }
+            _ligne(proposition, resultat=resultat, **remises)
             for proposition in resultat.propositions
         ]
+        if resultat.offre is not None:
+            contexte["offre"] = _ligne(resultat.offre, resultat=resultat, **remises)
+            contexte["offre_mensualite"] = mensualite
     return contexte
 
 
@@ -140,6 +205,17 @@ def echeancier_propositions(request, reference: str):
     return render(request, "relances/_echeancier_propositions.html", contexte)
 
 
+def _retour_propositions(dossier, donnees):
+    """Retour à l'écran du plan, l'offre saisie toujours là."""
+    url = reverse("echeancier_proposer", args=[dossier.reference])
+    offre = {
+        cle: donnees.get(cle, "")[:20]
+        for cle in ("mensualite", "premiere")
+        if donnees.get(cle, "").strip()
+    }
+    return redirect(f"{url}?{urlencode(offre)}" if offre else url)
+
+
 @require_POST
 @ecriture_requise
 def echeancier_accepter(request, reference: str):
@@ -148,19 +224,24 @@ def echeancier_accepter(request, reference: str):
     premiere, remise_interets, remise_frais, erreurs = _parametres(
         request.POST, aujourd_hui, PolitiqueEcheancier.de(dossier.etude_id)
     )
-    try:
-        nombre = int(request.POST.get("nombre", ""))
-    except ValueError:
-        erreurs.append("Choisissez le nombre d'échéances.")
+    nombre = None
+    mensualite, _, erreurs_offre = _offre(request.POST)
+    erreurs += erreurs_offre
+    if mensualite is None and not erreurs_offre:
+        try:
+            nombre = int(request.POST.get("nombre", ""))
+        except ValueError:
+            erreurs.append("Choisissez le nombre d'échéances.")
     if erreurs:
         for erreur in erreurs:
             messages.error(request, erreur)
-        return redirect("echeancier_proposer", reference=dossier.reference)
+        return _retour_propositions(dossier, request.POST)
     try:
         plan = services.echeancier_accepter(
             acteur=request.user,
             dossier=dossier,
             nombre=nombre,
+            mensualite=mensualite,
             premiere=premiere,
             le=aujourd_hui,
             remise_interets=remise_interets,
@@ -168,7 +249,7 @@ def echeancier_accepter(request, reference: str):
         )
     except (ValidationError, RegleMetier, DonneeManquante) as erreur:
         messages.error(request, f"Rien n'a été enregistré : {_message_erreur(erreur)}")
-        return redirect("echeancier_proposer", reference=dossier.reference)
+        return _retour_propositions(dossier, request.POST)
     if plan.etat == EtatEcheancier.A_APPROUVER:
         messages.warning(
             request,
@@ -212,14 +293,17 @@ def echeancier_detail(request, pk: int):
 
 def contexte_plan_a_signer(plan: Echeancier) -> dict:
     dossier = plan.dossier
+    echeances = list(plan.echeances.order_by("rang"))
     return {
         "plan": plan,
         "dossier": dossier,
         "etude": dossier.etude,
         "debiteurs": [p.debiteur for p in dossier.parties.select_related("debiteur")],
-        "echeances": list(plan.echeances.order_by("rang")),
+        "echeances": echeances,
         "politique": PolitiqueEcheancier.de(plan.etude_id),
         "edite_le": timezone.localdate(),
+        # Ce que le plan coûtera au débiteur s'il le paie aux dates prévues (A444-44).
+        "cout": services.cout_a444_44(echeances, titre_executoire=dossier.titres.exists()),
     }
 
 

@@ -96,6 +96,20 @@ def capacite_du_debiteur(dossier: Dossier, *, le: date) -> Capacite:
     les revenus sont inconnus n'est pas compté non plus (aucun chiffre supposé) : la
     capacité est alors celle des autres, plus prudente. Un seul débiteur : lui."""
     parties = list(dossier.parties.select_related("debiteur").order_by("rang", "id"))
+    return capacite_des_parties(
+        parties,
+        politique=PolitiqueEcheancier.de(dossier.etude_id),
+        le=le,
+        reference=dossier.reference,
+    )
+
+
+def capacite_des_parties(
+    parties: list, *, politique: PolitiqueEcheancier, le: date, reference: str
+) -> Capacite:
+    """Le calcul de `capacite_du_debiteur` sur des parties déjà lues (`DossierDebiteur` avec
+    leur débiteur, dans l'ordre des rangs) : aucune requête, pour qu'une liste (la liste
+    d'appels) lise les parties de tous ses dossiers en une fois."""
     if not parties:
         raise DonneeManquante("Le dossier n'a pas de débiteur.")
     if len(parties) > 1:
@@ -110,7 +124,7 @@ def capacite_du_debiteur(dossier: Dossier, *, le: date) -> Capacite:
             raise DonneeManquante(
                 "Aucun débiteur du dossier n'est tenu solidairement : chacun ne doit que sa "
                 "part (C. civ. 1309), un plan de toute la dette ne se calcule pas (dossier "
-                f"{dossier.reference})."
+                f"{reference})."
             )
     else:
         tenus, non_comptes = parties, []
@@ -120,13 +134,12 @@ def capacite_du_debiteur(dossier: Dossier, *, le: date) -> Capacite:
         noms = ", ".join(d.designation for d in inconnus)
         raise DonneeManquante(
             f"Revenus de {noms} inconnus : saisir ses revenus mensuels nets "
-            f"et ses personnes à charge sur sa fiche (dossier {dossier.reference})."
+            f"et ses personnes à charge sur sa fiche (dossier {reference})."
         )
     non_comptes += [
         f"revenus de {d.designation} inconnus : non compté (saisir ses revenus sur sa fiche)"
         for d in inconnus
     ]
-    politique = PolitiqueEcheancier.de(dossier.etude_id)
     parts = [_capacite_d_un_debiteur(d, politique=politique, le=le) for d in connus]
     if len(parts) == 1 and not non_comptes:
         return parts[0]
@@ -240,6 +253,65 @@ def motifs_hors_politique(
     return motifs
 
 
+@dataclass(frozen=True)
+class CoutDelais:
+    """L'émolument A444-44 (délais de paiement, prestation n° 204, à la charge du débiteur)
+    qu'un plan coûtera s'il est payé aux dates prévues : HT et TTC, ou pourquoi il n'y en a
+    pas, ou pourquoi il ne se calcule pas (tarif absent : `manque`, jamais un chiffre
+    supposé)."""
+
+    titre_executoire: bool
+    ht: Decimal | None = None
+    ttc: Decimal | None = None
+    explication: str = ""
+    manque: str = ""
+    a_verifier: tuple[str, ...] = ()
+
+
+def cout_a444_44(echeances, *, titre_executoire: bool) -> CoutDelais:
+    """L'émolument A444-44 d'un plan dont les `echeances` (objets à `date`) sont payées à
+    leur date : `comptabilite.tarif.calculer_emoluments_delais_paiement`, au jour de la
+    dernière, qui est le versement du solde (il ne compte pas). La TVA est celle du tarif
+    (`tarif.ttc`, 20 %). Seul un débiteur poursuivi en vertu d'un titre exécutoire le doit
+    (A444-44) ; la nuit le passe au grand livre au fil des versements (`_emolument_a444_44`)."""
+    from comptabilite import tarif
+
+    if not titre_executoire:
+        return CoutDelais(
+            titre_executoire=False,
+            explication="aucun : dossier sans titre exécutoire (A444-44 ne vise que le "
+            "débiteur poursuivi en vertu d'un titre exécutoire)",
+        )
+    dates = sorted(e.date for e in echeances)
+    if not dates:
+        raise ValueError("Un plan compte au moins une échéance.")
+    try:
+        detail = tarif.calculer_emoluments_delais_paiement(
+            dates, le=dates[-1], dernier_est_solde=True
+        )
+    except DonneeManquante as manque:
+        return CoutDelais(
+            titre_executoire=True, manque=f"Émolument A444-44 non calculé : {manque}"
+        )
+    if detail.montant == 0:
+        explication = (
+            "rien : le plan est soldé avant la fin des six mois qui suivent le premier "
+            "versement (A444-44)"
+        )
+    else:
+        explication = (
+            f"{detail.explication} Dû à partir du {date_fr(detail.exigible_le)}, six mois "
+            "après le premier versement ; le versement du solde ne compte pas."
+        )
+    return CoutDelais(
+        titre_executoire=True,
+        ht=detail.montant,
+        ttc=tarif.ttc(detail.montant),
+        explication=explication,
+        a_verifier=detail.a_verifier,
+    )
+
+
 @dataclass
 class Propositions:
     du: Du
@@ -248,6 +320,9 @@ class Propositions:
     propositions: list[calcul.Proposition] = field(default_factory=list)
     erreurs: list[str] = field(default_factory=list)
     politique: PolitiqueEcheancier | None = None
+    titre_executoire: bool = False
+    # Le plan de l'offre du débiteur (mensualité ou nombre d'échéances), s'il en a fait une.
+    offre: calcul.Proposition | None = None
 
 
 def propositions_calculer(
@@ -257,12 +332,21 @@ def propositions_calculer(
     premiere: date,
     remise_interets: bool = False,
     remise_frais: bool = False,
+    mensualite: Decimal | None = None,
+    nombre: int | None = None,
 ) -> Propositions:
-    """Les plans à proposer au débiteur (rien n'est enregistré)."""
+    """Les plans à proposer au débiteur et, s'il propose une `mensualite` ou un `nombre`
+    d'échéances, le plan de son offre (rien n'est enregistré)."""
     politique = PolitiqueEcheancier.de(dossier.etude_id)
     du = du_du_dossier(dossier)
     montant = du.a_echelonner(remise_interets=remise_interets, remise_frais=remise_frais)
-    resultat = Propositions(du=du, montant=montant, capacite=None, politique=politique)
+    resultat = Propositions(
+        du=du,
+        montant=montant,
+        capacite=None,
+        politique=politique,
+        titre_executoire=_titre_delivre(dossier) is not None,
+    )
     try:
         premiere_echeance_controler(politique, le=le, premiere=premiere)
     except ValidationError as erreur:
@@ -285,7 +369,41 @@ def propositions_calculer(
         duree_max_mois=echeances_dans_la_duree(politique, le=le, premiere=premiere),
         premiere=premiere,
     )
+    if mensualite is not None and mensualite > 0:
+        trop = calcul.nombre_pour_mensualite(montant, mensualite)
+        if trop > NOMBRE_MAX_ECHEANCES:
+            resultat.erreurs.append(_trop_d_echeances(trop, mensualite))
+            return resultat
+    if mensualite is not None or nombre is not None:
+        try:
+            offre = calcul.proposition_de_l_offre(
+                montant,
+                mensualite=mensualite,
+                nombre=nombre,
+                capacite=capacite,
+                duree_max_mois=echeances_dans_la_duree(politique, le=le, premiere=premiere),
+                premiere=premiere,
+            )
+        except ValueError as erreur:
+            resultat.erreurs.append(f"Offre du débiteur : {erreur}")
+        else:
+            if offre.nombre > NOMBRE_MAX_ECHEANCES:
+                resultat.erreurs.append(_trop_d_echeances(offre.nombre, mensualite))
+            else:
+                resultat.offre = offre
     return resultat
+
+
+# Au-delà, même le principal clerc ne peut approuver le plan (dix ans).
+NOMBRE_MAX_ECHEANCES = 120
+
+
+def _trop_d_echeances(nombre: int, mensualite: Decimal | None) -> str:
+    debut = f"Une mensualité de {euros(mensualite)}" if mensualite else "Ce plan"
+    return (
+        f"{debut} donnerait {nombre} échéances : un plan en compte au plus "
+        f"{NOMBRE_MAX_ECHEANCES} ; proposez une mensualité plus forte."
+    )
 
 
 # --- Accepter, approuver ----------------------------------------------------------------------
@@ -399,19 +517,37 @@ def echeancier_accepter(
     *,
     acteur: Utilisateur,
     dossier: Dossier,
-    nombre: int,
+    nombre: int | None = None,
+    mensualite: Decimal | None = None,
     premiere: date,
     le: date,
     remise_interets: bool = False,
     remise_frais: bool = False,
 ) -> Echeancier:
-    """Enregistre le plan que le débiteur accepte : `nombre` échéances mensuelles à partir de
-    `premiere`, sur le dû du grand livre (moins ce qui est remis). Dans la politique de
+    """Enregistre le plan que le débiteur accepte : `nombre` échéances mensuelles égales à
+    partir de `premiere`, ou des échéances de `mensualite` (son offre, la dernière ajustée
+    au centime), sur le dû du grand livre (moins ce qui est remis). Dans la politique de
     l'étude, le plan court aussitôt ; hors politique, il attend le principal clerc."""
     _exiger_ecriture(acteur, dossier)
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not isinstance(nombre, int) or not 1 <= nombre <= 120:
-        raise ValidationError({"nombre": "Le nombre d'échéances va de 1 à 120."})
+    if (nombre is None) == (mensualite is None):
+        raise ValidationError(
+            {"nombre": "Indiquez le nombre d'échéances ou la mensualité, l'un des deux."}
+        )
+    if mensualite is not None and (
+        not isinstance(mensualite, Decimal)
+        or mensualite <= 0
+        or mensualite != mensualite.quantize(Decimal("0.01"))
+    ):
+        raise ValidationError(
+            {"mensualite": "La mensualité est un montant positif en euros, au centime."}
+        )
+    if nombre is not None and (
+        not isinstance(nombre, int) or not 1 <= nombre <= NOMBRE_MAX_ECHEANCES
+    ):
+        raise ValidationError(
+            {"nombre": f"Le nombre d'échéances va de 1 à {NOMBRE_MAX_ECHEANCES}."}
+        )
     politique = PolitiqueEcheancier.de(dossier.etude_id)
     premiere_echeance_controler(politique, le=le, premiere=premiere)
     if dossier.statut not in ("ouvert", "suspendu"):
@@ -426,10 +562,22 @@ def echeancier_accepter(
         capacite = capacite_du_debiteur(dossier, le=le).mensuelle
     except DonneeManquante:
         capacite = None  # un plan peut être accepté sans revenus connus ; la page le dit
+    if mensualite is not None:
+        trop = calcul.nombre_pour_mensualite(montant, mensualite)
+        if trop > NOMBRE_MAX_ECHEANCES:
+            raise ValidationError({"mensualite": _trop_d_echeances(trop, mensualite)})
     try:
-        prevues = calcul.echelonner(montant, nombre=nombre, premiere=premiere)
+        if mensualite is not None:
+            prevues = calcul.echelonner_par_mensualite(
+                montant, mensualite=mensualite, premiere=premiere
+            )
+        else:
+            prevues = calcul.echelonner(montant, nombre=nombre, premiere=premiere)
     except ValueError as erreur:
         raise ValidationError({"nombre": str(erreur)}) from None
+    nombre = len(prevues)
+    if nombre > NOMBRE_MAX_ECHEANCES:
+        raise ValidationError({"mensualite": _trop_d_echeances(nombre, mensualite)})
     motifs = motifs_hors_politique(
         politique,
         nombre=nombre,
@@ -468,6 +616,8 @@ def echeancier_accepter(
         f"(dernière {euros(prevues[-1].montant)}), total {euros(montant)}, à partir du "
         f"{date_fr(premiere)}"
     )
+    if mensualite is not None:
+        libelle += f" (offre du débiteur : {euros(mensualite)} par mois)"
     if motifs:
         libelle += " ; hors politique (" + ", ".join(motifs) + ") : à approuver"
     evenement_enregistrer(
@@ -482,6 +632,7 @@ def echeancier_accepter(
             ["etat", "montant", "nombre", "remise_interets", "remise_frais", "accepte_le"],
         )
         | {"motifs_hors_politique": motifs}
+        | ({"mensualite_proposee": str(mensualite)} if mensualite is not None else {})
         | remises,
     )
     return echeancier
