@@ -21,6 +21,7 @@ from etude.models import Utilisateur
 from etude.views import ecriture_requise
 
 from . import resultats
+from .fiche_appel import completer_fiches
 from .forms import EtapeForm, ResultatAppelForm, ScenarioForm
 from .models import (
     AffectationScenario,
@@ -286,24 +287,8 @@ def appels(request):
         .select_related("dossier__creancier", "debiteur")
         .order_by("prevu_le", "id")[:100]
     )
-    dossiers = [a.dossier_id for a in a_faire]
-    historiques: dict[int, list] = {d: [] for d in dossiers}
-    for envoi in (
-        Envoi.objects.filter(dossier_id__in=dossiers)
-        .exclude(etat="a_envoyer")
-        .select_related("etape")
-        .order_by("-le", "-id")
-    ):
-        historiques[envoi.dossier_id].append(
-            f"{envoi.le:%d/%m/%Y} · {envoi.get_canal_display()} · {envoi.get_etat_display()}"
-            + (f" ({envoi.motif})" if envoi.motif else "")
-        )
-    for ancien in Appel.objects.filter(dossier_id__in=dossiers).exclude(resultat=""):
-        historiques[ancien.dossier_id].append(
-            f"{ancien.traite_le:%d/%m/%Y} · Appel · {ancien.get_resultat_display()}"
-        )
-    for appel in a_faire:
-        appel.historique = historiques.get(appel.dossier_id, [])[:12]
+    # Dû, capacité et historique de chaque appel, lus pour toute la liste à la fois.
+    completer_fiches(a_faire, etude_id=request.user.etude_id, le=timezone.localdate())
     etude = request.user.etude
     ouvert = services.horaires_de(etude).ouvert(timezone.localtime()) if etude else False
     return render(
@@ -342,6 +327,9 @@ def appel_resultat(request, pk: int):
         messages.error(request, str(erreur))
     else:
         messages.success(request, "Résultat de l'appel enregistré.")
+        if formulaire.cleaned_data["resultat"] == ResultatAppel.PLAN:
+            # PARCOURS § 6 : le débiteur veut un plan, le clerc le construit aussitôt.
+            return redirect("echeancier_proposer", reference=appel.dossier.reference)
     return redirect("relances_appels")
 
 
