@@ -37,6 +37,7 @@ from ..models import (
 )
 from .coordonnees import coordonnee_champ_changer
 from .taches import taches_voie_judiciaire_mettre
+from .traduction import traduire
 
 logger = logging.getLogger(__name__)
 
@@ -107,27 +108,7 @@ def scenario_affecter(*, acteur, dossier: Dossier, scenario: Scenario | None, le
     return affectation
 
 
-def _affecter_par_regles(curseur, etude_id: int, le: date) -> int:
-    """Les dossiers amiables ouverts sans scénario reçoivent le premier scénario actif (par
-    priorité) dont la règle leur convient. Montant : le dû du grand livre s'il est ouvert,
-    sinon le principal réclamé.
-
-    Sans scénario automatique actif (étapes actives comprises), rien à faire : la requête
-    n'est pas lancée (au million, elle parcourait 240 000 dossiers amiables sans scénario
-    pour n'en affecter aucun). Le type de personne du premier débiteur n'est lu que pour un
-    scénario dont la règle le demande."""
-    curseur.execute(
-        """SELECT EXISTS (
-               SELECT 1 FROM relances_scenario s
-               WHERE s.etude_id = %s AND s.actif AND s.affectation_auto
-                 AND EXISTS (SELECT 1 FROM relances_etapescenario x
-                             WHERE x.scenario_id = s.id AND x.actif))""",
-        [etude_id],
-    )
-    if not curseur.fetchone()[0]:
-        return 0
-    curseur.execute(
-        """
+_AFFECTER_PG = """
         INSERT INTO relances_affectationscenario
             (etude_id, dossier_id, scenario_id, depuis, manuelle, arret, arrete_le,
              suspendu_jusqu_au)
@@ -155,9 +136,29 @@ def _affecter_par_regles(curseur, etude_id: int, le: date) -> int:
           AND NOT EXISTS (SELECT 1 FROM relances_affectationscenario a WHERE a.dossier_id = d.id)
           AND EXISTS (SELECT 1 FROM dossiers_dossierdebiteur dd WHERE dd.dossier_id = d.id)
         ON CONFLICT (dossier_id) DO NOTHING
-        """,
-        {"etude": etude_id, "le": le},
+        """
+
+
+def _affecter_par_regles(curseur, etude_id: int, le: date) -> int:
+    """Les dossiers amiables ouverts sans scénario reçoivent le premier scénario actif (par
+    priorité) dont la règle leur convient. Montant : le dû du grand livre s'il est ouvert,
+    sinon le principal réclamé.
+
+    Sans scénario automatique actif (étapes actives comprises), rien à faire : la requête
+    n'est pas lancée (au million, elle parcourait 240 000 dossiers amiables sans scénario
+    pour n'en affecter aucun). Le type de personne du premier débiteur n'est lu que pour un
+    scénario dont la règle le demande."""
+    curseur.execute(
+        """SELECT EXISTS (
+               SELECT 1 FROM relances_scenario s
+               WHERE s.etude_id = %s AND s.actif AND s.affectation_auto
+                 AND EXISTS (SELECT 1 FROM relances_etapescenario x
+                             WHERE x.scenario_id = s.id AND x.actif))""",
+        [etude_id],
     )
+    if not curseur.fetchone()[0]:
+        return 0
+    curseur.execute(_AFFECTER[connection.vendor], {"etude": etude_id, "le": le})
     return curseur.rowcount
 
 
@@ -172,6 +173,12 @@ def _sql_sous_plan() -> str:
     return sql + f" AND ech.etat IN ({etats}))"
 
 
+def _retour_sqlite(sql: str) -> str:
+    """SQLite refuse les colonnes qualifiées par l'alias dans RETURNING (PostgreSQL les
+    demande : `id` seul y serait ambigu avec la table du FROM)."""
+    return traduire(sql, [("RETURNING a.id, a.dossier_id", "RETURNING id, dossier_id")])
+
+
 def _reprendre_apres_plan(curseur, etude_id: int, le: date) -> int:
     """Le scénario qu'un plan a arrêté (`arret = 'plan'`) reprend, là où il en était, quand
     plus aucun plan du dossier n'est en cours ni à approuver et que le dernier plan :
@@ -180,9 +187,8 @@ def _reprendre_apres_plan(curseur, etude_id: int, le: date) -> int:
     Un plan déchu vers la voie judiciaire, ou soldé, laisse le scénario arrêté. Une requête
     pour toute l'étude ; un événement d'audit par dossier repris."""
     fin_du_jour = timezone.make_aware(datetime.combine(le + timedelta(days=1), time.min))
-    curseur.execute(
-        """
-        UPDATE relances_affectationscenario a SET arret = '', arrete_le = NULL,
+    sql = """
+        UPDATE relances_affectationscenario AS a SET arret = '', arrete_le = NULL,
             suspendu_jusqu_au = NULL
         FROM relances_echeancier ech
         WHERE a.etude_id = %(etude)s AND a.arret = 'plan'
@@ -195,10 +201,23 @@ def _reprendre_apres_plan(curseur, etude_id: int, le: date) -> int:
                           WHERE act.dossier_id = a.dossier_id
                             AND act.etat IN ('a_approuver', 'en_cours'))
         RETURNING a.id, a.dossier_id, ech.etat
-        """,
-        {"etude": etude_id, "le": le, "fin_du_jour": fin_du_jour},
-    )
+        """
+    if connection.vendor != "postgresql":
+        # SQLite : RETURNING ne lit que la table modifiée, sans alias ; l'état du dernier
+        # plan est relu.
+        sql = _retour_sqlite(sql.replace("ech.etat\n", "NULL\n"))
+    curseur.execute(sql, {"etude": etude_id, "le": le, "fin_du_jour": fin_du_jour})
     lignes = curseur.fetchall()
+    if connection.vendor != "postgresql" and lignes:
+        from ..models import Echeancier
+
+        # Le dernier plan de chaque dossier (ordre des id : le dernier écrit gagne).
+        etats = dict(
+            Echeancier.objects.filter(dossier_id__in=[d for _, d, _ in lignes])
+            .order_by("dossier_id", "id")
+            .values_list("dossier_id", "etat")
+        )
+        lignes = [(i, d, etats[d]) for i, d, _ in lignes]
     libelles = {
         "dechu": "Scénario repris après la déchéance du plan",
         "refuse": "Scénario repris : le plan hors politique a été refusé",
@@ -255,16 +274,16 @@ def _appliquer_arrets(curseur, etude_id: int, le: date) -> dict[str, int]:
     conditions = conditions_arret()
     compteurs = {}
     for motif, condition in conditions.items():
-        curseur.execute(
-            f"""
-            UPDATE relances_affectationscenario a SET arret = %(motif)s, arrete_le = %(le)s
+        sql = f"""
+            UPDATE relances_affectationscenario AS a SET arret = %(motif)s, arrete_le = %(le)s
             FROM relances_scenario s
             WHERE s.id = a.scenario_id AND a.etude_id = %(etude)s AND a.arret = ''
               AND ({condition})
             RETURNING a.id, a.dossier_id
-            """,  # noqa: S608
-            {"motif": str(motif), "le": le, "etude": etude_id},
-        )
+            """  # noqa: S608
+        if connection.vendor != "postgresql":
+            sql = _retour_sqlite(sql)
+        curseur.execute(sql, {"motif": str(motif), "le": le, "etude": etude_id})
         lignes = curseur.fetchall()
         compteurs[str(motif)] = len(lignes)
         if motif == MotifArret.TERMINE:
@@ -412,6 +431,121 @@ _INSERER_RAPPELS = _GABARIT_ENVOIS.format(
 )
 
 
+# --- SQLite (base embarquée de `./scripts/demarrer`) : voir `traduction`. ---------------
+_POUR_SQLITE = [
+    (
+        """    JOIN LATERAL (
+        SELECT deb.id AS debiteur_id, deb.type_personne, deb.adresse, deb.code_postal, deb.ville
+        FROM dossiers_dossierdebiteur dd JOIN dossiers_debiteur deb ON deb.id = dd.debiteur_id
+        WHERE dd.dossier_id = d.id ORDER BY dd.rang, dd.id LIMIT 1
+    ) p ON true""",
+        """    JOIN (
+        SELECT deb.id AS debiteur_id, deb.type_personne, deb.adresse, deb.code_postal, deb.ville
+        FROM dossiers_debiteur deb
+    ) p ON p.debiteur_id = (
+        SELECT dd.debiteur_id FROM dossiers_dossierdebiteur dd
+        WHERE dd.dossier_id = d.id ORDER BY dd.rang, dd.id LIMIT 1)""",
+    ),
+    (
+        """    LEFT JOIN LATERAL (
+        SELECT e.adresse FROM dossiers_emaildebiteur e
+        WHERE e.debiteur_id = p.debiteur_id AND e.consentement AND NOT e.opposition
+        ORDER BY e.id LIMIT 1
+    ) em ON x.canal = 'email'""",
+        """    LEFT JOIN dossiers_emaildebiteur em ON x.canal = 'email' AND em.id = (
+        SELECT e.id FROM dossiers_emaildebiteur e
+        WHERE e.debiteur_id = p.debiteur_id AND e.consentement AND NOT e.opposition
+        ORDER BY e.id LIMIT 1)""",
+    ),
+    (
+        """    LEFT JOIN LATERAL (
+        SELECT t.numero FROM dossiers_telephonedebiteur t
+        WHERE t.debiteur_id = p.debiteur_id AND t.mobile AND t.consentement_sms
+          AND NOT t.opposition
+        ORDER BY t.id LIMIT 1
+    ) sms ON x.canal = 'sms'""",
+        """    LEFT JOIN dossiers_telephonedebiteur sms ON x.canal = 'sms' AND sms.id = (
+        SELECT t.id FROM dossiers_telephonedebiteur t
+        WHERE t.debiteur_id = p.debiteur_id AND t.mobile AND t.consentement_sms
+          AND NOT t.opposition
+        ORDER BY t.id LIMIT 1)""",
+    ),
+    (
+        """    LEFT JOIN LATERAL (
+        SELECT t.numero FROM dossiers_telephonedebiteur t
+        WHERE t.debiteur_id = p.debiteur_id AND t.consentement_appel AND NOT t.opposition
+        ORDER BY t.mobile, t.id LIMIT 1
+    ) tel ON x.canal = 'appel'""",
+        """    LEFT JOIN dossiers_telephonedebiteur tel ON x.canal = 'appel' AND tel.id = (
+        SELECT t.id FROM dossiers_telephonedebiteur t
+        WHERE t.debiteur_id = p.debiteur_id AND t.consentement_appel AND NOT t.opposition
+        ORDER BY t.mobile, t.id LIMIT 1)""",
+    ),
+    (
+        "left(p.adresse || ', ' || p.code_postal || ' ' || p.ville, 254)",
+        "substr(p.adresse || ', ' || p.code_postal || ' ' || p.ville, 1, 254)",
+    ),
+    # INSERT … SELECT … ON CONFLICT : sans WHERE, SQLite lirait « ON » comme celui d'une
+    # jointure (documentation de l'UPSERT de SQLite : « WHERE true »).
+    ("\n) c\n", "\n) c WHERE true\n"),
+]
+_POUR_SQLITE_ENVOIS = [
+    *_POUR_SQLITE,
+    ("NULL::bigint", "NULL"),
+    (
+        """JOIN LATERAL (
+        SELECT x.* FROM relances_etapescenario x
+        WHERE x.scenario_id = a.scenario_id AND x.declencheur = 'delai' AND x.actif
+          AND NOT EXISTS (SELECT 1 FROM relances_envoi e
+                          WHERE e.dossier_id = a.dossier_id AND e.etape_id = x.id
+                            AND e.echeance_id IS NULL)
+        ORDER BY x.rang LIMIT 1
+    ) x ON true""",
+        """JOIN relances_etapescenario x ON x.id = (
+        SELECT x2.id FROM relances_etapescenario x2
+        WHERE x2.scenario_id = a.scenario_id AND x2.declencheur = 'delai' AND x2.actif
+          AND NOT EXISTS (SELECT 1 FROM relances_envoi e
+                          WHERE e.dossier_id = a.dossier_id AND e.etape_id = x2.id
+                            AND e.echeance_id IS NULL)
+        ORDER BY x2.rang LIMIT 1)""",
+    ),
+    (
+        "AND COALESCE(\n            (SELECT max(e.le)",
+        "AND date(COALESCE(\n            (SELECT max(e.le)",
+    ),
+    (
+        "a.depuis) + x.apres_jours <= %(le)s",
+        "a.depuis), '+' || x.apres_jours || ' days') <= %(le)s",
+    ),
+]
+_POUR_SQLITE_AFFECTER = [
+    (
+        """        JOIN LATERAL (
+            SELECT s.id FROM relances_scenario s""",
+        """        JOIN relances_scenario s ON s.id = (
+            SELECT s.id FROM relances_scenario s""",
+    ),
+    (
+        """            ORDER BY s.priorite, s.id LIMIT 1
+        ) s ON true""",
+        """            ORDER BY s.priorite, s.id LIMIT 1)""",
+    ),
+]
+
+
+_AFFECTER = {
+    "postgresql": _AFFECTER_PG,
+    "sqlite": traduire(_AFFECTER_PG, _POUR_SQLITE_AFFECTER),
+}
+_REQUETES = {
+    "postgresql": (_INSERER_ENVOIS, _INSERER_RAPPELS),
+    "sqlite": (
+        traduire(_INSERER_ENVOIS, _POUR_SQLITE_ENVOIS),
+        traduire(_INSERER_RAPPELS, _POUR_SQLITE),
+    ),
+}
+
+
 @dataclass
 class Lancement:
     campagne: Campagne
@@ -506,9 +640,10 @@ def campagne_lancer(*, etude, le: date, acteur=None, origine: str = Campagne.Ori
         arrets = _appliquer_arrets(curseur, etude.pk, le)
         arrets["repris"] = repris
         parametres = {"campagne": campagne.pk, "le": le, "etude": etude.pk}
-        curseur.execute(_INSERER_ENVOIS, parametres)
+        inserer_envois, inserer_rappels = _REQUETES[connection.vendor]
+        curseur.execute(inserer_envois, parametres)
         crees = curseur.rowcount
-        curseur.execute(_INSERER_RAPPELS, parametres)
+        curseur.execute(inserer_rappels, parametres)
         crees += curseur.rowcount
         curseur.execute(
             """SELECT id FROM relances_envoi

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from etude.audit import evenement_enregistrer, instantane
 from etude.errors import RegleMetier
 
 from ..models import PROPOSER_VOIE_JUDICIAIRE, Envoi, Tache
+from .traduction import traduire
 
 
 def texte_de_tache(envoi: Envoi, rendu: str) -> str:
@@ -47,15 +48,7 @@ def tache_mettre(*, envoi: Envoi, texte: str) -> None:
     )
 
 
-def taches_voie_judiciaire_mettre(curseur, *, affectations: list[int], le: date) -> int:
-    """Scénarios qui viennent de s'arrêter « étapes épuisées » : si leur dernière étape
-    active propose la voie judiciaire, le clerc du dossier reçoit la tâche « Proposer la voie
-    judiciaire », rattachée à l'envoi de cette étape. Déjà mise par cet envoi (étape
-    « tâche ») : rien de plus. Une requête pour toutes les affectations."""
-    if not affectations:
-        return 0
-    curseur.execute(
-        """
+_VOIE_JUDICIAIRE_PG = """
         INSERT INTO relances_tache
             (etude_id, envoi_id, dossier_id, clerc_id, prevue_le, texte, voie_judiciaire,
              faite_par_id, faite_le)
@@ -73,9 +66,44 @@ def taches_voie_judiciaire_mettre(curseur, *, affectations: list[int], le: date)
             AND e.echeance_id IS NULL
         WHERE a.id = ANY(%(affectations)s)
         ON CONFLICT (envoi_id) DO NOTHING
-        """,
-        {"le": le, "intitule": PROPOSER_VOIE_JUDICIAIRE, "affectations": affectations},
-    )
+        """
+
+_VOIE_JUDICIAIRE_SQLITE = traduire(
+    _VOIE_JUDICIAIRE_PG,
+    [
+        (
+            """        JOIN LATERAL (
+            SELECT x.id, x.voie_judiciaire FROM relances_etapescenario x
+            WHERE x.scenario_id = a.scenario_id AND x.declencheur = 'delai' AND x.actif
+            ORDER BY x.rang DESC LIMIT 1
+        ) x ON x.voie_judiciaire""",
+            """        JOIN relances_etapescenario x ON x.voie_judiciaire AND x.id = (
+            SELECT x2.id FROM relances_etapescenario x2
+            WHERE x2.scenario_id = a.scenario_id AND x2.declencheur = 'delai' AND x2.actif
+            ORDER BY x2.rang DESC LIMIT 1)""",
+        ),
+        ("WHERE a.id = ANY(%(affectations)s)", "WHERE a.id IN (%(affectations)s)"),
+    ],
+)
+
+
+def taches_voie_judiciaire_mettre(curseur, *, affectations: list[int], le: date) -> int:
+    """Scénarios qui viennent de s'arrêter « étapes épuisées » : si leur dernière étape
+    active propose la voie judiciaire, le clerc du dossier reçoit la tâche « Proposer la voie
+    judiciaire », rattachée à l'envoi de cette étape. Déjà mise par cet envoi (étape
+    « tâche ») : rien de plus. Une requête pour toutes les affectations."""
+    if not affectations:
+        return 0
+    parametres = {"le": le, "intitule": PROPOSER_VOIE_JUDICIAIRE}
+    if connection.vendor == "postgresql":
+        curseur.execute(_VOIE_JUDICIAIRE_PG, {**parametres, "affectations": affectations})
+    else:
+        # SQLite (démo) : pas de tableau en paramètre, une marque par affectation.
+        marques = ", ".join(f"%(a{i})s" for i in range(len(affectations)))
+        curseur.execute(
+            _VOIE_JUDICIAIRE_SQLITE.replace("%(affectations)s", marques),
+            {**parametres, **{f"a{i}": a for i, a in enumerate(affectations)}},
+        )
     return curseur.rowcount
 
 
