@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
@@ -97,15 +98,23 @@ def _raison_de_ne_pas_envoyer(envoi: Envoi) -> str:
             opposition=False,
         ).exists():
             return "Opposition ou consentement retiré depuis la campagne"
-    elif envoi.canal in (Canal.SMS, Canal.APPEL):
-        filtre = {"consentement_sms": True} if envoi.canal == Canal.SMS else {}
-        if envoi.canal == Canal.APPEL:
-            filtre = {"consentement_appel": True}
-        if not TelephoneDebiteur.objects.filter(
-            debiteur_id=envoi.debiteur_id, numero=envoi.destinataire, opposition=False, **filtre
-        ).exists():
-            return "Opposition ou consentement retiré depuis la campagne"
+    elif (
+        envoi.canal in (Canal.SMS, Canal.APPEL)
+        and not telephones_joignables(
+            envoi.canal, debiteur_id=envoi.debiteur_id, numero=envoi.destinataire
+        ).exists()
+    ):
+        return "Opposition ou consentement retiré depuis la campagne"
     return ""
+
+
+def telephones_joignables(canal: str, **filtre) -> QuerySet[TelephoneDebiteur]:
+    """Les numéros qui peuvent recevoir ce canal (SMS ou appel) : sans opposition, avec le
+    consentement du canal. Une seule règle pour la remise d'un envoi (ci-dessus) et pour la
+    liste d'appels du clerc, qui la relit au moment d'appeler (`filtre` : par exemple
+    `debiteur_id=OuterRef("debiteur_id"), numero=OuterRef("telephone")`)."""
+    consentement = "consentement_sms" if canal == Canal.SMS else "consentement_appel"
+    return TelephoneDebiteur.objects.filter(opposition=False, **{consentement: True}, **filtre)
 
 
 def _reclamer(envoi_id: int) -> bool:

@@ -11,7 +11,7 @@ from .models import Appel, EtapeScenario, PolitiqueEcheancier, ResultatAppel, Sc
 from .services.campagnes import limite_promesse
 
 # Ce que le clerc choisit après un appel (les boutons de la liste).
-RESULTATS_SAISIS = ResultatAppel.choices
+RESULTATS_SAISIS = [(v, n) for v, n in ResultatAppel.choices if v != ResultatAppel.IGNORE]
 
 
 class ScenarioForm(ModeleAccessible):

@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,12 +22,14 @@ from etude.models import Utilisateur
 from etude.views import ecriture_requise
 
 from . import resultats
+from .envoi import telephones_joignables
 from .fiche_appel import completer_fiches
-from .forms import EtapeForm, ResultatAppelForm, ScenarioForm
+from .forms import RESULTATS_SAISIS, EtapeForm, ResultatAppelForm, ScenarioForm
 from .models import (
     AffectationScenario,
     Appel,
     Campagne,
+    Canal,
     Envoi,
     EtapeScenario,
     LotLettres,
@@ -281,9 +284,14 @@ def _clerc_demande(request) -> Utilisateur:
 @login_required
 def appels(request):
     clerc = _clerc_demande(request)
+    # Le numéro est relu au moment d'appeler, avec la règle de la remise des envois : un
+    # consentement retiré ou une opposition posée depuis la campagne retire l'appel.
+    joignable = telephones_joignables(
+        Canal.APPEL, debiteur_id=OuterRef("debiteur_id"), numero=OuterRef("telephone")
+    )
     a_faire = list(
         Appel.objects.pour(request.user)
-        .filter(clerc=clerc, resultat="")
+        .filter(Exists(joignable), clerc=clerc, resultat="")
         .select_related("dossier__creancier", "debiteur")
         .order_by("prevu_le", "id")[:100]
     )
@@ -300,7 +308,7 @@ def appels(request):
             "clercs": Utilisateur.objects.filter(etude_id=request.user.etude_id, is_active=True)
             if request.user.est_principal
             else [],
-            "resultats": ResultatAppel.choices,
+            "resultats": RESULTATS_SAISIS,
             "ouvert": ouvert,
             "rubrique": "appels",
         },

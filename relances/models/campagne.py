@@ -171,6 +171,9 @@ class ResultatAppel(models.TextChoices):
     PROMESSE = "promesse", "Promesse de payer"
     PLAN = "plan", "Plan proposé"
     CONTESTATION = "contestation", "Contestation"
+    # Jamais choisi par le clerc : un mauvais numéro signalé sur un autre appel retire du
+    # même coup les appels en attente vers ce numéro (le commentaire dit lequel).
+    IGNORE = "ignore", "Ignoré : numéro retiré"
 
 
 RESULTATS_JOINTS = (ResultatAppel.PROMESSE, ResultatAppel.PLAN, ResultatAppel.CONTESTATION)

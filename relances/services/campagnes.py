@@ -910,6 +910,54 @@ def _verifier_promesse(*, etude_id: int, le: date | None, montant: Decimal | Non
         )
 
 
+def _appels_en_attente_ignorer(*, acteur, appel: Appel) -> int:
+    """Un mauvais numéro : les autres appels en attente vers ce numéro du même débiteur
+    (d'autres dossiers, d'autres étapes) sont fermés d'un coup, « ignorés » avec leur motif,
+    un événement par dossier touché (écrits ensemble). Dans la transaction du résultat."""
+    maintenant = timezone.now()
+    motif = (
+        f"Mauvais numéro signalé le {timezone.localdate():%d/%m/%Y} sur l'appel du dossier "
+        f"{appel.dossier.reference} : plus d'appel vers {appel.telephone}"
+    )[:300]
+    en_attente = list(
+        Appel.objects.select_for_update()
+        .filter(
+            etude_id=appel.etude_id,
+            debiteur_id=appel.debiteur_id,
+            telephone=appel.telephone,
+            resultat="",
+        )
+        .exclude(pk=appel.pk)
+        .values_list("pk", "dossier_id")
+    )
+    if not en_attente:
+        return 0
+    Appel.objects.filter(pk__in=[pk for pk, _ in en_attente]).update(
+        resultat=ResultatAppel.IGNORE,
+        commentaire=motif,
+        traite_par=acteur,
+        traite_le=maintenant,
+    )
+    inserer_evenements(
+        [
+            Evenement(
+                etude_id=appel.etude_id,
+                acteur=acteur,
+                acteur_libelle=(acteur.get_full_name() or acteur.username)[:150],
+                action="relances.appel_ignorer",
+                libelle=f"Appel en attente ignoré : {motif}",
+                objet_type="relances.Appel",
+                objet_id=str(pk),
+                dossier_id=dossier_id,
+                avant={"resultat": ""},
+                apres={"resultat": str(ResultatAppel.IGNORE), "commentaire": motif},
+            )
+            for pk, dossier_id in en_attente
+        ]
+    )
+    return len(en_attente)
+
+
 @transaction.atomic
 def appel_resultat_enregistrer(
     *,
@@ -934,7 +982,7 @@ def appel_resultat_enregistrer(
     appel = Appel.objects.select_for_update().get(pk=appel.pk)
     if appel.resultat:
         raise RegleMetier("Le résultat de cet appel est déjà enregistré.")
-    if resultat not in ResultatAppel.values:
+    if resultat not in ResultatAppel.values or resultat == ResultatAppel.IGNORE:
         raise RegleMetier("Résultat d'appel inconnu.")
     aujourd_hui = timezone.localdate()
     if resultat == ResultatAppel.PROMESSE:
@@ -955,7 +1003,10 @@ def appel_resultat_enregistrer(
         TelephoneDebiteur.objects.filter(
             debiteur_id=appel.debiteur_id, numero=appel.telephone
         ).update(consentement_appel=False, consentement_sms=False)
+        ignores = _appels_en_attente_ignorer(acteur=acteur, appel=appel)
         suite = "numéro retiré des appels et SMS"
+        if ignores:
+            suite += f", {ignores} autre(s) appel(s) en attente vers ce numéro ignoré(s)"
     elif affectation is not None and not affectation.arret:
         if resultat == ResultatAppel.PROMESSE:
             affectation.suspendu_jusqu_au = promesse_date

@@ -203,3 +203,80 @@ def test_le_service_borne_la_promesse(clerc, appel_suivi, montant, le):
         )
     appel_suivi.refresh_from_db()
     assert appel_suivi.resultat == ""
+
+
+# --- Mauvais numéro : les appels en attente vers ce numéro ---------------------------------
+
+
+@pytest.fixture
+def deux_dossiers_meme_numero(clerc, heures_ouvertes):
+    """Un débiteur, deux dossiers, un appel en attente dans chacun vers le même mobile ; un
+    troisième appel vers son fixe ; un autre débiteur au même numéro (autre personne)."""
+    from dossiers.models import TelephoneDebiteur
+    from tests.factories import creer_dossier
+
+    premier = creer_dossier_joignable(acteur=clerc)
+    debiteur = premier.debiteurs.first()
+    second = creer_dossier(acteur=clerc, debiteurs=[debiteur], ouvert_le=date(2026, 11, 1))
+    TelephoneDebiteur.objects.create(
+        debiteur=debiteur, numero="+33140000000", mobile=False, consentement_appel=True
+    )
+    mobile = debiteur.telephones.get(mobile=True).numero
+    autre = creer_dossier_joignable(acteur=clerc)
+    TelephoneDebiteur.objects.create(
+        debiteur=autre.debiteurs.first(), numero=mobile, consentement_appel=True
+    )
+    return {
+        "appel": _appel(clerc=clerc, dossier=premier, telephone=mobile),
+        "meme_numero": _appel(clerc=clerc, dossier=second, telephone=mobile),
+        "fixe": _appel(clerc=clerc, dossier=second, telephone="+33140000000"),
+        "autre_debiteur": _appel(clerc=clerc, dossier=autre, telephone=mobile),
+    }
+
+
+def test_mauvais_numero_ignore_les_appels_en_attente_vers_ce_numero(
+    client, clerc, deux_dossiers_meme_numero
+):
+    appels = deux_dossiers_meme_numero
+    client.force_login(clerc)
+    avant = client.get(reverse("relances_appels")).content.decode()
+    assert f'id="appel-{appels["meme_numero"].pk}"' in avant
+    client.post(
+        reverse("relances_appel_resultat", args=[appels["appel"].pk]),
+        {"resultat": "mauvais_numero"},
+    )
+    for appel in appels.values():
+        appel.refresh_from_db()
+    assert appels["appel"].resultat == "mauvais_numero"
+    ignore = appels["meme_numero"]
+    assert ignore.resultat == "ignore" and ignore.traite_par == clerc
+    assert ignore.commentaire.startswith("Mauvais numéro signalé le 24/11/2026 sur l'appel")
+    assert appels["fixe"].resultat == "" and appels["autre_debiteur"].resultat == ""
+    evenement = Evenement.objects.get(action="relances.appel_ignorer")
+    assert evenement.dossier_id == ignore.dossier_id and evenement.acteur == clerc
+    assert evenement.objet_id == str(ignore.pk) and evenement.apres["resultat"] == "ignore"
+    principal = Evenement.objects.get(action="relances.appel_resultat")
+    assert "1 autre(s) appel(s) en attente vers ce numéro ignoré(s)" in principal.libelle
+    apres = client.get(reverse("relances_appels")).content.decode()
+    assert f'id="appel-{ignore.pk}"' not in apres
+    assert f'id="appel-{appels["fixe"].pk}"' in apres
+    assert f'id="appel-{appels["autre_debiteur"].pk}"' in apres
+    # Le clerc ne choisit jamais « ignoré » lui-même.
+    assert 'value="ignore"' not in apres
+
+
+@pytest.mark.parametrize(
+    "changement", [{"opposition": True}, {"consentement_appel": False}], ids=str
+)
+def test_la_liste_d_appels_relit_consentement_et_opposition(
+    client, clerc, deux_dossiers_meme_numero, changement
+):
+    from dossiers.models import TelephoneDebiteur
+
+    appels = deux_dossiers_meme_numero
+    TelephoneDebiteur.objects.filter(numero="+33140000000").update(**changement)
+    client.force_login(clerc)
+    contenu = client.get(reverse("relances_appels")).content.decode()
+    assert f'id="appel-{appels["fixe"].pk}"' not in contenu
+    assert "tel:+33140000000" not in contenu
+    assert f'id="appel-{appels["appel"].pk}"' in contenu
