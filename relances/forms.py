@@ -8,7 +8,7 @@ from django import forms
 from etude.forms import ModeleAccessible
 
 from .models import Appel, EtapeScenario, PolitiqueEcheancier, ResultatAppel, Scenario
-from .services.campagnes import limite_promesse
+from .services.campagnes import SOURCES_CONTESTATION, limite_promesse
 
 # Ce que le clerc choisit après un appel (les boutons de la liste).
 RESULTATS_SAISIS = [(v, n) for v, n in ResultatAppel.choices if v != ResultatAppel.IGNORE]
@@ -126,3 +126,16 @@ class ResultatAppelForm(forms.Form):
             else " ".join(erreurs)
             for champ, erreurs in self.errors.items()
         )
+
+
+class ContestationForm(forms.Form):
+    """Contestation reçue hors d'un appel (fiche du dossier)."""
+
+    source = forms.ChoiceField(
+        label="Reçue", choices=[(k, v.capitalize()) for k, v in SOURCES_CONTESTATION.items()]
+    )
+    commentaire = forms.CharField(
+        label="Ce que le débiteur conteste",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

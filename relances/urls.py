@@ -33,6 +33,11 @@ urlpatterns = [
         views.dossier_scenario,
         name="relances_dossier_scenario",
     ),
+    path(
+        "relances/dossiers/<str:reference>/contestation/",
+        views.dossier_contestation,
+        name="relances_dossier_contestation",
+    ),
     path("relances/appels/", views.appels, name="relances_appels"),
     path(
         "relances/appels/<int:pk>/resultat/", views.appel_resultat, name="relances_appel_resultat"

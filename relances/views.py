@@ -24,7 +24,13 @@ from etude.views import ecriture_requise
 from . import resultats
 from .envoi import telephones_joignables
 from .fiche_appel import completer_fiches
-from .forms import RESULTATS_SAISIS, EtapeForm, ResultatAppelForm, ScenarioForm
+from .forms import (
+    RESULTATS_SAISIS,
+    ContestationForm,
+    EtapeForm,
+    ResultatAppelForm,
+    ScenarioForm,
+)
 from .models import (
     AffectationScenario,
     Appel,
@@ -266,6 +272,30 @@ def dossier_scenario(request, reference: str):
         messages.error(request, str(erreur))
     else:
         messages.success(request, "Scénario du dossier mis à jour.")
+    return redirect(dossier)
+
+
+@require_POST
+@ecriture_requise
+def dossier_contestation(request, reference: str):
+    """« Contestation reçue » depuis la fiche : lettre du débiteur, visite à l'étude."""
+    dossier = get_object_or_404(Dossier.objects.pour(request.user), reference=reference)
+    formulaire = ContestationForm(request.POST)
+    if not formulaire.is_valid():
+        erreurs = " ".join(" ".join(e) for e in formulaire.errors.values())
+        messages.error(request, f"Contestation non enregistrée : {erreurs}")
+        return redirect(dossier)
+    try:
+        affectation = services.contestation_enregistrer(
+            acteur=request.user, dossier=dossier, **formulaire.cleaned_data
+        )
+    except RegleMetier as erreur:
+        messages.error(request, str(erreur))
+    else:
+        if affectation is not None and affectation.arret == "contestation":
+            messages.success(request, "Contestation enregistrée ; le scénario est arrêté.")
+        else:
+            messages.success(request, "Contestation enregistrée ; le scénario continue.")
     return redirect(dossier)
 
 

@@ -958,6 +958,73 @@ def _appels_en_attente_ignorer(*, acteur, appel: Appel) -> int:
     return len(en_attente)
 
 
+def _contestation_appliquer(affectation: AffectationScenario, aujourd_hui: date) -> str:
+    """Ce qu'une contestation fait au scénario en cours (`affectation`, verrouillée, non
+    arrêtée ; en mémoire, l'appelant enregistre) : il s'arrête si sa case « contestation »
+    le prévoit, sinon il continue. Commun au résultat d'appel et à la contestation reçue
+    par courrier ou à l'accueil. Rend la suite, en mots, pour l'événement."""
+    if not affectation.scenario.arret_contestation:
+        return "le scénario continue (sa case « contestation » n'arrête pas)"
+    affectation.arret, affectation.arrete_le = MotifArret.CONTESTATION, aujourd_hui
+    return "scénario arrêté : contestation à examiner"
+
+
+SOURCES_CONTESTATION = {
+    "courrier": "par courrier",
+    "accueil": "à l'accueil de l'étude",
+    "courriel": "par courriel",
+    "autre": "par un autre moyen",
+}
+
+
+@transaction.atomic
+def contestation_enregistrer(
+    *, acteur, dossier: Dossier, source: str, commentaire: str
+) -> AffectationScenario | None:
+    """Le débiteur conteste la créance hors d'un appel (lettre reçue, visite à l'étude) :
+    même effet qu'un appel dont le résultat est « contestation » (`_contestation_appliquer`),
+    et un événement sur le dossier qui dit d'où vient la contestation, ce qu'elle dit et ce
+    qu'il advient du scénario. Rend l'affectation du dossier (ou None s'il n'en a pas)."""
+    _exiger_ecriture(acteur)
+    if acteur.etude_id != dossier.etude_id:
+        raise RegleMetier("Ce dossier n'appartient pas à votre étude.")
+    if source not in SOURCES_CONTESTATION:
+        raise RegleMetier("Dites comment la contestation a été reçue.")
+    commentaire = commentaire.strip()
+    if not commentaire:
+        raise RegleMetier("Résumez ce que le débiteur conteste.")
+    affectation = (
+        AffectationScenario.objects.select_for_update(of=("self",))
+        .select_related("scenario")
+        .filter(dossier=dossier)
+        .first()
+    )
+    avant = instantane(affectation, ["arret", "arrete_le"]) if affectation else {}
+    if affectation is not None and not affectation.arret:
+        suite = _contestation_appliquer(affectation, timezone.localdate())
+        affectation.save(update_fields=["arret", "arrete_le"])
+    else:
+        suite = "aucun scénario en cours"
+    evenement_enregistrer(
+        etude_id=dossier.etude_id,
+        acteur=acteur,
+        action="relances.contestation",
+        libelle=(
+            f"Contestation reçue {SOURCES_CONTESTATION[source]} : « {commentaire[:150]} » ; "
+            f"{suite}"
+        ),
+        objet=affectation or dossier,
+        dossier=dossier,
+        avant=avant,
+        apres={
+            **(instantane(affectation, ["arret", "arrete_le"]) if affectation else {}),
+            "source": source,
+            "commentaire": commentaire[:300],
+        },
+    )
+    return affectation
+
+
 @transaction.atomic
 def appel_resultat_enregistrer(
     *,
@@ -974,8 +1041,9 @@ def appel_resultat_enregistrer(
       révéler la dette à un tiers), le scénario continue par les autres canaux ;
     - promesse : le scénario attend jusqu'à la date promise ;
     - plan proposé : le scénario attend que l'échéancier soit établi et accepté ;
-    - contestation : le scénario s'arrête ; le clerc examine la contestation (règles
-      professionnelles, art. 29 : informer le mandant d'une créance douteuse)."""
+    - contestation : le scénario s'arrête si sa case « contestation » le prévoit ; le clerc
+      examine la contestation (règles professionnelles, art. 29 : informer le mandant d'une
+      créance douteuse)."""
     _exiger_ecriture(acteur)
     if acteur.etude_id != appel.etude_id:
         raise RegleMetier("Cet appel n'appartient pas à votre étude.")
@@ -1015,8 +1083,7 @@ def appel_resultat_enregistrer(
             affectation.suspendu_jusqu_au = aujourd_hui + SUSPENSION_PLAN_PROPOSE
             suite = f"scénario suspendu jusqu'au {affectation.suspendu_jusqu_au:%d/%m/%Y}"
         elif resultat == ResultatAppel.CONTESTATION:
-            affectation.arret, affectation.arrete_le = MotifArret.CONTESTATION, aujourd_hui
-            suite = "scénario arrêté : contestation à examiner"
+            suite = _contestation_appliquer(affectation, aujourd_hui)
         affectation.save(update_fields=["suspendu_jusqu_au", "arret", "arrete_le"])
     evenement_enregistrer(
         etude_id=appel.etude_id,

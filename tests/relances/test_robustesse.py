@@ -280,3 +280,93 @@ def test_la_liste_d_appels_relit_consentement_et_opposition(
     assert f'id="appel-{appels["fixe"].pk}"' not in contenu
     assert "tel:+33140000000" not in contenu
     assert f'id="appel-{appels["appel"].pk}"' in contenu
+
+
+# --- Contestation : la case du scénario, la fiche du dossier -------------------------------
+
+
+@pytest.mark.parametrize("arret", [True, False], ids=["case cochée", "case décochée"])
+def test_contestation_au_telephone_suit_la_case_du_scenario(client, clerc, appel_suivi, arret):
+    scenario = appel_suivi.dossier.affectation_scenario.scenario
+    scenario.arret_contestation = arret
+    scenario.save(update_fields=["arret_contestation"])
+    client.force_login(clerc)
+    client.post(
+        reverse("relances_appel_resultat", args=[appel_suivi.pk]), {"resultat": "contestation"}
+    )
+    appel_suivi.refresh_from_db()
+    assert appel_suivi.resultat == "contestation"
+    affectation = appel_suivi.dossier.affectation_scenario
+    affectation.refresh_from_db()
+    evenement = Evenement.objects.get(action="relances.appel_resultat")
+    if arret:
+        assert affectation.arret == "contestation" and affectation.arrete_le == MARDI
+        assert "scénario arrêté : contestation à examiner" in evenement.libelle
+    else:
+        assert affectation.arret == "" and affectation.arrete_le is None
+        assert "le scénario continue" in evenement.libelle
+
+
+def test_case_decochee_la_campagne_suivante_continue(clerc, heures_ouvertes):
+    """Contestation enregistrée, case décochée : l'étape suivante part quand même."""
+    from relances.services.campagnes import campagne_lancer, contestation_enregistrer
+
+    creer_scenario(etude=clerc.etude, arret_contestation=False)
+    dossier = creer_dossier_joignable(acteur=clerc)
+    campagne_lancer(etude=clerc.etude, le=date(2026, 11, 2))
+    contestation_enregistrer(
+        acteur=clerc, dossier=dossier, source="courrier", commentaire="Facture déjà réglée"
+    )
+    campagne_lancer(etude=clerc.etude, le=date(2026, 11, 10))
+    assert list(Envoi.objects.order_by("le").values_list("canal", flat=True)) == [
+        "lettre",
+        "email",
+    ]
+
+
+@pytest.mark.parametrize("arret", [True, False], ids=["case cochée", "case décochée"])
+def test_contestation_recue_depuis_la_fiche(client, clerc, appel_suivi, arret):
+    dossier = appel_suivi.dossier
+    scenario = dossier.affectation_scenario.scenario
+    scenario.arret_contestation = arret
+    scenario.save(update_fields=["arret_contestation"])
+    client.force_login(clerc)
+    fiche = client.get(dossier.get_absolute_url()).content.decode()
+    assert "Contestation reçue" in fiche
+    reponse = client.post(
+        reverse("relances_dossier_contestation", args=[dossier.reference]),
+        {"source": "accueil", "commentaire": "Le débiteur dit n'avoir jamais signé le contrat"},
+    )
+    assert reponse.status_code == 302 and reponse.url == dossier.get_absolute_url()
+    affectation = dossier.affectation_scenario
+    affectation.refresh_from_db()
+    assert affectation.arret == ("contestation" if arret else "")
+    evenement = Evenement.objects.get(action="relances.contestation")
+    assert evenement.acteur == clerc and evenement.dossier_id == dossier.pk
+    assert evenement.libelle.startswith(
+        "Contestation reçue à l'accueil de l'étude : « Le débiteur dit n'avoir jamais signé"
+    )
+    assert evenement.apres["source"] == "accueil"
+    assert ("scénario arrêté" in evenement.libelle) is arret
+    assert ("le scénario est arrêté" if arret else "le scénario continue") in _messages(reponse)
+    # L'appel en attente n'est pas touché : c'est la contestation qui est enregistrée.
+    appel_suivi.refresh_from_db()
+    assert appel_suivi.resultat == ""
+
+
+def test_contestation_depuis_la_fiche_refusee_sans_motif_lecture_autre_etude(
+    client, clerc, lecture, autre_etude, appel_suivi
+):
+    dossier = appel_suivi.dossier
+    url = reverse("relances_dossier_contestation", args=[dossier.reference])
+    client.force_login(clerc)
+    assert client.get(url).status_code == 405
+    reponse = client.post(url, {"source": "courrier", "commentaire": ""})
+    assert "Contestation non enregistrée" in _messages(reponse)
+    client.force_login(lecture)
+    assert client.post(url, {"source": "courrier", "commentaire": "x"}).status_code == 403
+    client.force_login(autre_etude)
+    assert client.post(url, {"source": "courrier", "commentaire": "x"}).status_code == 404
+    assert not Evenement.objects.filter(action="relances.contestation").exists()
+    dossier.affectation_scenario.refresh_from_db()
+    assert dossier.affectation_scenario.arret == ""
