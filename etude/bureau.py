@@ -29,10 +29,15 @@ def dernier_jour_ouvre(aujourd_hui: date, calendrier: str) -> date:
 def appels_du_jour(utilisateur, aujourd_hui: date) -> dict:
     """Appels de la liste du clerc encore sans résultat, prévus aujourd'hui ou avant (index
     partiel appel_a_faire_idx : clerc, prevu_le WHERE resultat = '')."""
-    from relances.models import Appel
+    from relances.envoi import telephones_joignables
+    from relances.models import Appel, Canal
 
+    # Mêmes appels que la liste du clerc : le numéro relu (consentement, opposition).
+    joignable = telephones_joignables(
+        Canal.APPEL, debiteur_id=OuterRef("debiteur_id"), numero=OuterRef("telephone")
+    )
     base = Appel.objects.pour(utilisateur).filter(
-        clerc=utilisateur, resultat="", prevu_le__lte=aujourd_hui
+        Exists(joignable), clerc=utilisateur, resultat="", prevu_le__lte=aujourd_hui
     )
     comptes = base.aggregate(
         aujourdhui=Count("id", filter=Q(prevu_le=aujourd_hui)),

@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from comptabilite.models import LigneReleve, ReleveBancaire, StatutLigne
+from dossiers.models import TelephoneDebiteur
 from etude.bureau import LIMITE_BUREAU, dernier_jour_ouvre
 from relances.models import Appel, Echeance, Echeancier, EtatEcheance, EtatEcheancier
 from tests.factories import creer_dossier, creer_utilisateur
@@ -46,6 +47,13 @@ _sequence = iter(range(1, 10**6))
 
 
 def _appel(clerc, dossier, prevu_le, resultat=""):
+    # Un appel n'est créé que vers un numéro qui accepte les appels ; la liste et le bureau
+    # relisent ce consentement.
+    TelephoneDebiteur.objects.get_or_create(
+        debiteur=dossier.debiteurs.first(),
+        numero="0601020304",
+        defaults={"consentement_appel": True},
+    )
     return Appel.objects.create(
         etude=clerc.etude,
         dossier=dossier,

@@ -280,6 +280,11 @@ def test_la_liste_d_appels_relit_consentement_et_opposition(
     assert f'id="appel-{appels["fixe"].pk}"' not in contenu
     assert "tel:+33140000000" not in contenu
     assert f'id="appel-{appels["appel"].pk}"' in contenu
+    # « Mon bureau » compte et montre les mêmes appels que la liste.
+    bureau = client.get(reverse("bureau")).context
+    assert appels["fixe"].pk not in [a.pk for a in bureau["appels"]]
+    assert appels["appel"].pk in [a.pk for a in bureau["appels"]]
+    assert bureau["appels_comptes"]["aujourdhui"] == 3
 
 
 # --- Contestation : la case du scénario, la fiche du dossier -------------------------------
