@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptabilite.services import grand_livre_ouvrir, versement_enregistrer
+from dossiers.models import TelephoneDebiteur
 from relances import echeancier_calcul as calcul
 from relances.models import Appel, Echeancier, EtatEcheancier, PolitiqueEcheancier
 from tests.factories import creer_debiteur, creer_dossier
@@ -27,6 +28,12 @@ LUNDI = datetime(2025, 6, 2, 10, 0, tzinfo=PARIS)
 
 
 def _appel(*, clerc, dossier, prevu_le=date(2025, 6, 2), **extra) -> Appel:
+    # Un appel ne part que vers un numéro qui accepte les appels ; la liste le relit.
+    TelephoneDebiteur.objects.get_or_create(
+        debiteur=dossier.debiteurs.first(),
+        numero="+33600000001",
+        defaults={"consentement_appel": True},
+    )
     return Appel.objects.create(
         etude=clerc.etude,
         dossier=dossier,
