@@ -85,39 +85,14 @@ def par_etape(etude_id: int | None) -> list[ResultatScenario]:
 
     canaux = dict(Canal.choices)
     scenarios: dict[int, ResultatScenario] = {}
-    for (
-        sid,
-        nom,
-        xid,
-        rang,
-        canal,
-        jours,
-        declencheur,
-        env,
-        ech,
-        ign,
-        att,
-        joi,
-        pro,
-        ppo,
-        pla,
-        rec,
-    ) in lignes:
+    for sid, nom, xid, rang, canal, jours, declencheur, *comptes, recouvre in lignes:
+        # comptes : envoyés, échoués, ignorés, à envoyer, joints, promesses, plans proposés,
+        # plans convenus (ordre des champs de LigneEtape et du SELECT).
+        quand = "échéance manquée" if declencheur == "echeance_manquee" else f"J+{jours}"
         scenarios.setdefault(sid, ResultatScenario(nom, []))
         scenarios[sid].etapes.append(
             LigneEtape(
-                xid,
-                f"{rang}. {canaux.get(canal, canal)} "
-                + ("échéance manquée" if declencheur == "echeance_manquee" else f"J+{jours}"),
-                env,
-                ech,
-                ign,
-                att,
-                joi,
-                pro,
-                ppo,
-                pla,
-                Decimal(rec),
+                xid, f"{rang}. {canaux.get(canal, canal)} {quand}", *comptes, Decimal(recouvre)
             )
         )
     for resultat in scenarios.values():
