@@ -55,7 +55,7 @@ def contexte_discret(envoi: Envoi) -> dict:
     telephone = (reglage.telephone if reglage else "") or etude.telephone
     return {
         "debiteur": envoi.debiteur.designation,
-        "etude": etude.nom,
+        "etude": (reglage.nom_affiche if reglage else "") or etude.nom,
         "telephone_etude": telephone,
         "email_etude": etude.email,
         "reference": envoi.dossier.reference,

@@ -7,7 +7,14 @@ from django import forms
 
 from etude.forms import ModeleAccessible
 
-from .models import Appel, EtapeScenario, PolitiqueEcheancier, ResultatAppel, Scenario
+from .models import (
+    Appel,
+    EtapeScenario,
+    PolitiqueEcheancier,
+    ReglageRelances,
+    ResultatAppel,
+    Scenario,
+)
 from .services.campagnes import SOURCES_CONTESTATION, limite_promesse
 
 # Ce que le clerc choisit après un appel (les boutons de la liste).
@@ -54,6 +61,12 @@ class EtapeForm(ModeleAccessible):
             "modele": forms.Textarea(attrs={"rows": 4}),
             "script": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class ReglageRelancesForm(ModeleAccessible):
+    class Meta:
+        model = ReglageRelances
+        fields = ["heure_debut", "heure_fin", "samedi", "telephone", "nom_affiche"]
 
 
 class PolitiqueEcheancierForm(ModeleAccessible):

@@ -7,6 +7,7 @@ from .rebonds import webhook_rebonds
 
 urlpatterns = [
     path("relances/", views.accueil, name="relances_accueil"),
+    path("relances/reglage/", views.reglage_editer, name="relances_reglage"),
     path("relances/campagnes/lancer/", views.campagne_lancer, name="relances_campagne_lancer"),
     path("relances/campagnes/<int:pk>/", views.campagne, name="relances_campagne"),
     path("relances/scenarios/nouveau/", views.scenario_editer, name="relances_scenario_nouveau"),

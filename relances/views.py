@@ -39,6 +39,7 @@ from .models import (
     Envoi,
     EtapeScenario,
     LotLettres,
+    ReglageRelances,
     ResultatAppel,
     Scenario,
     Tache,
@@ -63,6 +64,28 @@ def accueil(request):
             "horaires": services.horaires_de(etude) if etude else None,
             "rubrique": "relances",
         },
+    )
+
+
+@login_required
+def reglage_editer(request):
+    """Heures de contact, téléphone et nom affichés dans les courriels et SMS : le principal
+    clerc et le commissaire les fixent, les autres rôles les lisent."""
+    from .forms import ReglageRelancesForm
+    from .services.politique import reglage_relances_enregistrer
+    from .vues_echeanciers import page_de_reglage
+
+    return page_de_reglage(
+        request,
+        instance=ReglageRelances.objects.filter(etude_id=request.user.etude_id).first()
+        or ReglageRelances(etude_id=request.user.etude_id),
+        form_class=ReglageRelancesForm,
+        enregistrer=lambda acteur, r: reglage_relances_enregistrer(acteur=acteur, reglage=r),
+        quoi="le réglage des relances",
+        succes="Réglage des relances enregistré.",
+        gabarit="relances/reglage.html",
+        rubrique="relances",
+        url="relances_reglage",
     )
 
 

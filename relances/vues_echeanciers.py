@@ -508,37 +508,52 @@ def echeancier_mise_en_demeure_pdf(request, pk: int):
     return reponse
 
 
-@login_required
-def politique_editer(request):
-    """La politique des échéanciers de l'étude : le principal clerc et le commissaire la
-    modifient, les autres rôles la lisent (ce qui rend un plan « à approuver »)."""
-    politique = PolitiqueEcheancier.de(request.user.etude_id)
+def page_de_reglage(
+    request, *, instance, form_class, enregistrer, quoi, succes, gabarit, rubrique, url
+):
+    """Page d'un réglage de l'étude (une ligne par étude) : le principal clerc et le
+    commissaire le modifient, les autres rôles le lisent. Sans ligne, les valeurs par défaut
+    s'affichent ; l'enregistrement est audité par `enregistrer`."""
     modifiable = request.user.est_principal and request.user.peut_ecrire
     if request.method == "POST" and not modifiable:
-        raise PermissionDenied(
-            "Seuls le principal clerc et le commissaire fixent la politique des échéanciers."
-        )
-    formulaire = PolitiqueEcheancierForm(request.POST or None, instance=politique)
+        raise PermissionDenied(f"Seuls le principal clerc et le commissaire fixent {quoi}.")
+    formulaire = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and formulaire.is_valid():
         try:
-            politique_enregistrer(acteur=request.user, politique=formulaire.save(commit=False))
+            enregistrer(request.user, formulaire.save(commit=False))
         except (ValidationError, RegleMetier) as erreur:
             formulaire.add_error(None, _message_erreur(erreur))
         else:
-            messages.success(request, "Politique des échéanciers enregistrée.")
-            return redirect("echeanciers_politique")
+            messages.success(request, succes)
+            return redirect(url)
     if not modifiable:
         for champ in formulaire.fields.values():
             champ.disabled = True
     return render(
         request,
-        "relances/politique_echeancier.html",
+        gabarit,
         {
             "form": formulaire,
-            "politique": politique,
             "modifiable": modifiable,
-            "enregistree": politique.pk is not None,
-            "rubrique": "echeanciers",
+            "enregistree": instance.pk is not None,
+            "rubrique": rubrique,
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def politique_editer(request):
+    """La politique des échéanciers de l'étude : le principal clerc et le commissaire la
+    modifient, les autres rôles la lisent (ce qui rend un plan « à approuver »)."""
+    return page_de_reglage(
+        request,
+        instance=PolitiqueEcheancier.de(request.user.etude_id),
+        form_class=PolitiqueEcheancierForm,
+        enregistrer=lambda acteur, p: politique_enregistrer(acteur=acteur, politique=p),
+        quoi="la politique des échéanciers",
+        succes="Politique des échéanciers enregistrée.",
+        gabarit="relances/politique_echeancier.html",
+        rubrique="echeanciers",
+        url="echeanciers_politique",
     )

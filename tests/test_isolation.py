@@ -495,6 +495,7 @@ LECTURES = {
     "echeancier_mise_en_demeure_pdf",
     "echeanciers_liste",
     "echeanciers_politique",
+    "relances_reglage",
     "actes_lots",
     "actes_lot",
     "actes_lot_progression",

@@ -231,8 +231,9 @@ class AffectationScenario(models.Model):
 
 
 class ReglageRelances(models.Model):
-    """Heures de contact de l'étude. Sans ligne, les valeurs par défaut s'appliquent : 8 h à
-    20 h, du lundi au samedi, jamais un jour férié."""
+    """Heures de contact de l'étude, téléphone et nom affichés dans les courriels et SMS. Sans
+    ligne, les valeurs par défaut s'appliquent : 8 h à 20 h, du lundi au samedi, jamais un
+    jour férié ; le téléphone et le nom de l'étude."""
 
     etude = models.OneToOneField(
         "etude.Etude", on_delete=models.CASCADE, related_name="reglage_relances"
@@ -245,6 +246,16 @@ class ReglageRelances(models.Model):
     )
     samedi = models.BooleanField("le samedi", default=True)
     telephone = models.CharField("téléphone affiché dans les messages", max_length=30, blank=True)
+    # Discrétion (issue 6 : rien qui révèle la dette à un tiers) : un SMS ou un courriel peut
+    # être vu par un proche ; le nom légal de l'étude (« … commissaires de justice ») y dit
+    # déjà une poursuite. Les lettres, sous pli, portent le nom légal (R124-4 1°).
+    nom_affiche = models.CharField(
+        "nom affiché dans les courriels et SMS",
+        max_length=80,
+        blank=True,
+        help_text="Un nom neutre (par exemple « Cabinet Martin ») ; vide : le nom de l'étude. "
+        "Les lettres, sous pli, portent toujours le nom de l'étude.",
+    )
 
     class Meta:
         verbose_name = "réglage des relances"
