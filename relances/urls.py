@@ -43,6 +43,7 @@ urlpatterns = [
     path(
         "relances/appels/<int:pk>/resultat/", views.appel_resultat, name="relances_appel_resultat"
     ),
+    path("relances/taches/", views.taches_liste, name="relances_taches"),
     path("relances/taches/<int:pk>/faite/", views.tache_faite, name="relances_tache_faite"),
     path("relances/lettres/<int:pk>/pdf/", views.lettres_pdf, name="relances_lettres_pdf"),
     path("relances/resultats/", views.resultats_vue, name="relances_resultats"),

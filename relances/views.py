@@ -408,7 +408,40 @@ def tache_faite(request, pk: int):
         messages.success(request, f"Tâche faite : {tache.texte}")
     if request.POST.get("depuis") == "dossier":
         return redirect(f"{tache.dossier.get_absolute_url()}#relances")
+    if request.POST.get("depuis") == "taches":
+        suite = "?qui=tous" if request.POST.get("qui") == "tous" else ""
+        return redirect(reverse("relances_taches") + suite)
     return redirect(f"{reverse('bureau')}#taches")
+
+
+TACHES_PAR_PAGE = 50
+
+
+@require_safe
+@login_required
+def taches_liste(request):
+    """Toutes les tâches de relance à faire : celles du clerc, ou (principal clerc,
+    commissaire : `?qui=tous`) celles de tous les clercs de l'étude, les plus anciennes
+    d'abord ; le bureau n'en montre que les premières."""
+    from django.core.paginator import Paginator
+
+    tous = request.GET.get("qui") == "tous" and request.user.est_principal
+    qs = Tache.objects.pour(request.user).filter(faite_le__isnull=True)
+    if not tous:
+        qs = qs.filter(clerc=request.user)
+    page = Paginator(
+        qs.select_related("dossier", "clerc").order_by("prevue_le", "id"), TACHES_PAR_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "relances/taches.html",
+        {
+            "page": page,
+            "tous": tous,
+            "aujourd_hui": timezone.localdate(),
+            "rubrique": "relances",
+        },
+    )
 
 
 @require_safe

@@ -496,6 +496,7 @@ LECTURES = {
     "echeanciers_liste",
     "echeanciers_politique",
     "relances_reglage",
+    "relances_taches",
     "actes_lots",
     "actes_lot",
     "actes_lot_progression",

@@ -241,3 +241,43 @@ def test_une_tache_n_est_pas_mise_si_le_scenario_est_arrete_avant_la_remise(
     envoi = Envoi.objects.get()
     assert envoi.etat == "ignore" and "Contestation" in envoi.motif
     assert not Tache.objects.exists()
+
+
+def test_toutes_mes_taches_et_celles_de_l_etude_pour_le_principal(
+    client, clerc, principal_clerc, etape_tache, django_capture_on_commit_callbacks
+):
+    """Le bureau n'en montre que les premières : la page les donne toutes, au clerc les
+    siennes, au principal clerc aussi celles des autres ; « Faite » y ramène."""
+    from tests.factories import creer_utilisateur
+
+    autre = creer_utilisateur(etude=clerc.etude, role="clerc", username="clerc_autre")
+    dossier_autre = creer_dossier_joignable(acteur=clerc)
+    dossier_autre.clerc = autre
+    dossier_autre.save(update_fields=["clerc"])
+    nuit(J0, django_capture_on_commit_callbacks)
+    mienne = Tache.objects.get(dossier=etape_tache)
+    sienne = Tache.objects.get(dossier=dossier_autre)
+    assert sienne.clerc == autre
+
+    client.force_login(clerc)
+    page = client.get(reverse("relances_taches")).content.decode()
+    assert f'id="tache-{mienne.pk}"' in page and f'id="tache-{sienne.pk}"' not in page
+    assert "1 tâche à faire" in page
+    # `?qui=tous` n'ouvre rien au clerc.
+    page = client.get(reverse("relances_taches") + "?qui=tous").content.decode()
+    assert f'id="tache-{sienne.pk}"' not in page
+    bureau = client.get(reverse("bureau")).content.decode()
+    assert reverse("relances_taches") in bureau
+
+    client.force_login(principal_clerc)
+    page = client.get(reverse("relances_taches") + "?qui=tous").content.decode()
+    assert f'id="tache-{mienne.pk}"' in page and f'id="tache-{sienne.pk}"' in page
+    assert "2 tâches à faire" in page
+    reponse = client.post(
+        reverse("relances_tache_faite", args=[sienne.pk]), {"depuis": "taches", "qui": "tous"}
+    )
+    assert reponse["Location"] == reverse("relances_taches") + "?qui=tous"
+    sienne.refresh_from_db()
+    assert sienne.faite_par == principal_clerc
+    page = client.get(reverse("relances_taches") + "?qui=tous").content.decode()
+    assert f'id="tache-{sienne.pk}"' not in page
