@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -113,6 +114,9 @@ def tache_faire(*, acteur, tache: Tache) -> Tache:
     du dossier. Une tâche déjà faite ne l'est pas deux fois."""
     if not acteur.peut_ecrire:
         raise RegleMetier("Votre rôle ne permet pas de modifier les dossiers.")
+    if tache.clerc_id != acteur.pk and not acteur.est_principal:
+        # Seuls le clerc de la tâche, le principal clerc et le commissaire la marquent faite.
+        raise PermissionDenied("Cette tâche est dans la liste d'un autre clerc.")
     tache = (
         Tache.objects.select_for_update(of=("self",))
         .select_related("faite_par", "dossier")
