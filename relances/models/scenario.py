@@ -263,6 +263,8 @@ class ReglageRelances(models.Model):
             models.CheckConstraint(
                 condition=models.Q(heure_fin__gt=models.F("heure_debut")),
                 name="reglage_heures_ordonnees",
+                violation_error_message="L'heure de fin des contacts doit venir après "
+                "l'heure de début.",
             ),
         ]
 

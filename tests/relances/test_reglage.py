@@ -53,6 +53,9 @@ def test_heures_incoherentes_refusees_en_francais(client, principal_clerc):
     client.force_login(principal_clerc)
     reponse = client.post(URL, {**VALEURS, "heure_debut": "20", "heure_fin": "8"})
     assert reponse.status_code == 400
+    assert "L&#x27;heure de fin des contacts doit venir après l&#x27;heure de début." in (
+        reponse.content.decode()
+    )
     assert not ReglageRelances.objects.exists()
 
 
